@@ -1,0 +1,36 @@
+# The engine's own messages. Ids are fixed (the engine uses them); the wording is yours.
+
+btn-menu = Menu
+btn-human = Talk to a person
+btn-skip = Skip
+btn-continue = Continue
+btn-restart = Start over
+btn-lang-bg = Български
+btn-lang-en = English
+lang-choose = Изберете език. / Choose a language.
+lang-set = Fine, we will go on in English.
+not-understood = Sorry, I did not understand that. Try other words, or pick a topic.
+not-understood-human = Sorry, I still did not understand. I can put you in touch with a member of the municipal staff, or pick a topic.
+did-you-mean = I am not sure I understood. Is it about this?
+cancelled = Stopped. Nothing was sent. What else can I help with?
+nothing-to-cancel = There is nothing to stop. How can I help?
+reset-done = Let's start over.
+welcome-back = Welcome back! We were in the middle of a form. Shall we continue where we left off?
+session-lost = Sorry, after a system update I could not continue our earlier conversation. Let's start over.
+unknown-command = I don't know that command. Try /menu or /help.
+unsupported-input = I read text, buttons, locations and photos. Please type your question in words.
+unexpected-attachment = Thank you! I am not expecting a location or a photo right now. Type your question or pick a topic.
+empty-input = I could not find a question in that message. Please type it in words, or press a button.
+stale-button = That button is from an older message and no longer works. Here is the menu.
+escalated = I have passed your question to a member of the municipal staff.
+retry-give-up = This does not seem to work. I will put you in touch with a member of staff.
+retry-choice = Please pick one of the buttons, or type its number.
+retry-text = Please describe it in a few words.
+retry-number = Please type a number, for example 12.
+retry-date = Please type a date, for example 25.12.2026.
+retry-phone = Please type a Bulgarian phone number: 10 digits starting with 0, or starting with +359.
+retry-district = I did not recognise the district. Type its name, for example Lyulin, Mladost or Krasno selo.
+retry-location = Please send a location: 📎, then "Location".
+retry-photo = Please send a photo.
+retry-district-or-location = Type the district, for example Lyulin or Mladost, or send a location (📎, then "Location").
+slot-photo = photo

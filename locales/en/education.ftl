@@ -1,0 +1,63 @@
+# Education: kindergartens and nurseries (ИСОДЗ, kg.sofia.bg), first grade, school problems,
+# adult courses, scholarships. Facts: /work/shared/content/FACTS.md, section Education.
+
+education-title = Kindergartens and schools
+
+education-menu =
+    🏫 What can I help you with: a kindergarten, a nursery or a school?
+    Choose a topic.
+
+education-btn-kindergarten = Kindergarten and nursery
+education-btn-ranking = Ranking and points
+education-btn-first-grade = First grade admission
+education-btn-school = A problem at school
+education-btn-adult = Adult courses
+education-btn-scholarship = Scholarships
+education-btn-ask = Ask a staff member
+education-btn-describe = Write to a staff member
+
+education-kindergarten =
+    Municipal kindergartens and nurseries (детска градина, ясла) take applications only online, through ИСОДЗ (ISODZ), the city's kindergarten system.
+    In short: you create a family profile, tick the priority criteria that apply to you and list the kindergartens you want, in order. Children are ranked by points.
+    Check the exact rules and this year's calendar on the site.
+    https://kg.sofia.bg
+
+education-ranking =
+    In short: children are ranked by points, and the ranking is done only in ИСОДЗ (ISODZ), the kindergarten system. The results are there too.
+    I can't see your child's ranking, and I don't give dates: the calendar changes every year. The rules, the criteria and the calendar are on the site.
+    https://kg.sofia.bg
+
+education-first-grade =
+    First-grade admission (прием в първи клас) doesn't go through ИСОДЗ, the kindergarten system. It has its own municipal system.
+    I don't have checked details about it, so I can't tell you its rules or deadlines. Please look them up on the Sofia Municipality (Столична община) site, or ask a staff member.
+    https://www.sofia.bg
+
+education-school =
+    For a problem at a school or kindergarten (how your child is treated, bullying, a transfer) I don't have a ready answer.
+    A Sofia Municipality staff member can look at your case. Tap the button and briefly describe what is happening.
+    If anyone is in danger, call 112 now.
+    https://www.sofia.bg
+
+education-adult =
+    I don't have checked information on adult courses or on finishing school as an adult.
+    A staff member can help you find out where to go. Tap the button and write what you would like to learn.
+    https://www.sofia.bg
+
+education-scholarship =
+    I don't have checked information on scholarships, and I don't want to mislead you.
+    A staff member can answer your question. Tap the button and describe it briefly.
+    https://www.sofia.bg
+
+education-ask-school =
+    Briefly describe the problem: which school or kindergarten, what is happening and since when.
+    Please leave out personal details that aren't needed.
+
+education-ask-adult = What would you like to learn? A few words are enough, for example "Bulgarian course" or "finish secondary school".
+
+education-ask-scholarship = Describe your scholarship question: is it for a pupil or a university student, and what would you like to know?
+
+education-ask-question = Write your question in a few words. A staff member at the municipality will read it.
+
+education-retry-text = Please write your answer as text, in a few words.
+
+education-sent = Thank you! I've passed your question to a staff member at Sofia Municipality. They will look at it.

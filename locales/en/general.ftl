@@ -1,0 +1,47 @@
+# About the assistant (dialogs/general.toml)
+# Greetings and "what can you do" lead to main:welcome and main:help.
+# The privacy wording comes from the project's lead (not from FACTS.md).
+
+general-title = About this assistant
+
+general-about =
+    I'm the City of Sofia's automated assistant. Here you can read how we look after your data, or tell us what to improve.
+    https://www.sofia.bg
+
+general-btn-privacy = Your data and privacy
+general-btn-feedback = Send feedback
+general-btn-data-request = Ask about my data
+
+## Thanks and goodbye
+
+general-thanks =
+    You're welcome! Glad I could help.
+    If you have another question, just type it.
+
+general-bye =
+    Goodbye, and all the best!
+    Write to me any time you have a question for the city.
+
+## Privacy
+
+general-privacy =
+    🔒 What we keep and why
+    We keep your conversation with the assistant and what you fill in on forms. We use them to answer you and to improve the service.
+
+    Who sees it: City of Sofia staff, when your conversation is passed to one of them.
+    How long: conversations not passed to staff, 90 days; cases handled by staff, 2 years after they are closed.
+
+    To see or delete your data, ask a staff member.
+    https://www.sofia.bg
+
+## Feedback
+
+general-feedback-ask =
+    We'd love to hear what you think of the assistant. What works well, and what should we improve?
+    Please write it in one message.
+
+general-feedback-retry =
+    Please write your feedback as text, in one message.
+
+general-feedback-thanks =
+    Thank you! I've passed your feedback to the City of Sofia staff who look after this assistant.

@@ -1,0 +1,282 @@
+//! Understanding citizens' text: normalising it (Cyrillic, Latin-typed Bulgarian, English),
+//! telling the language, and scoring it against the example phrases of every intent.
+//!
+//! Pure and deterministic; it knows Bulgarian and English, not any city. What it learns comes
+//! from the examples and patterns in `dialogs/`.
+
+pub mod normalize;
+pub mod stem;
+pub mod translit;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::engine::Intent;
+use crate::lang::Lang;
+use normalize::{Script, normalize, script_of, tokens};
+use stem::{stem, stem_en};
+
+/// Common words that say a Latin-typed message is English, beyond the examples' own words.
+const ENGLISH_WORDS: &str = "a an the i you he she it we they me my your our their is are was were be been am do does did \
+    done have has had can could would should will shall may might must not no yes to of in on at for from with without by \
+    about into over under after before and or but if so because what where when who whom which why how much many some any \
+    this that these those there here please thanks thank hello hi hey good bad need want get got go going know tell help \
+    find pay buy make way time day week month year new old just also only very more less way who's what's where's i'm \
+    don't can't doesn't isn't it's there's near next my mine up down out off again still already";
+
+/// Common Bulgarian words as typed in Latin letters, beyond the examples' own words.
+const BULGARIAN_LATIN_WORDS: &str = "i da ne na za se si ot do po s v vav vuv kak kade kude kyde kakvo koga kolko zashto \
+    zasto moga mozhe moje trqbva tryabva ima nqma nyama iskam iskame moje li az ti toi tq nie vie te mi mu q go \
+    tova tuk tam sega veche oshte o6te molq molya blagodarq mersi zdravei zdraveite dobur den";
+
+/// What the classifier made of a text.
+#[derive(Debug, Clone, Default)]
+pub struct Understanding {
+    /// The language the text is clearly written in, if it says.
+    pub lang: Option<Lang>,
+    /// The text has letters or digits at all (not only emoji, marks or spaces).
+    pub has_content: bool,
+    /// A guard intent (danger to life) that fired.
+    pub guard: Option<usize>,
+    /// An intent whose pattern matched.
+    pub pattern: Option<usize>,
+    /// Every intent with a score above zero, best first.
+    pub ranked: Vec<(usize, f32)>,
+}
+
+/// Intent scores from TF-IDF vectors of the examples: a nearest-example score blended with
+/// the intent's centroid, so that one lucky example and a broad topic both count.
+#[derive(Debug, Default)]
+pub struct Classifier {
+    feature_ids: HashMap<String, u32>,
+    idf: Vec<f32>,
+    /// Per feature: (example, weight) for every example that has it.
+    postings: Vec<Vec<(u32, f32)>>,
+    example_intent: Vec<usize>,
+    /// Per intent: its normalised centroid as (feature, weight).
+    centroids: Vec<HashMap<u32, f32>>,
+    patterns: Vec<(usize, regex_lite::Regex)>,
+    guards: HashSet<usize>,
+    intent_count: usize,
+    lexicon: Lexicon,
+}
+
+/// Words seen in each language, for telling the language and reading Latin-typed Bulgarian.
+#[derive(Debug, Default)]
+struct Lexicon {
+    /// Normalised Cyrillic words of the Bulgarian examples.
+    bg_words: HashSet<String>,
+    /// Their stems.
+    bg_stems: HashSet<String>,
+    /// Latin tokens of the Bulgarian (Latin-typed) examples.
+    bg_latin: HashSet<String>,
+    /// Tokens of the English examples and common English words.
+    en_words: HashSet<String>,
+}
+
+/// Candidates tried per Latin token when reading it as Bulgarian.
+const CANDIDATES: usize = 400;
+
+impl Lexicon {
+    fn build<'a>(intents: impl Iterator<Item = &'a Intent> + Clone) -> Lexicon {
+        let mut lx = Lexicon::default();
+        lx.en_words.extend(ENGLISH_WORDS.split_whitespace().map(str::to_string));
+        lx.bg_latin.extend(BULGARIAN_LATIN_WORDS.split_whitespace().map(str::to_string));
+        for intent in intents {
+            for (lang, examples) in &intent.examples {
+                for e in examples {
+                    let n = normalize(e);
+                    for t in tokens(&n) {
+                        match (lang, script_of(t)) {
+                            (Lang::Bg, Script::Cyrillic) => {
+                                lx.bg_stems.insert(stem(t));
+                                lx.bg_words.insert(t.to_string());
+                            }
+                            (Lang::Bg, Script::Latin) => {
+                                lx.bg_latin.insert(t.to_string());
+                            }
+                            (Lang::En, Script::Latin) => {
+                                lx.en_words.insert(t.to_string());
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        lx
+    }
+
+    /// The Cyrillic word a Latin token most likely stands for, if the lexicon knows one.
+    fn read_latin(&self, token: &str) -> Option<String> {
+        let cands = translit::candidates(token, CANDIDATES);
+        if let Some(c) = cands.iter().find(|c| self.bg_words.contains(c.as_str())) {
+            return Some(c.clone());
+        }
+        cands.into_iter().find(|c| self.bg_stems.contains(&stem(c)))
+    }
+
+    /// Bulgarian or English, when the Latin tokens clearly say which.
+    fn latin_language(&self, toks: &[&str]) -> Option<Lang> {
+        let (mut bg, mut en) = (0, 0);
+        for t in toks.iter().filter(|t| t.chars().any(|c| c.is_ascii_alphabetic())) {
+            let in_en = self.en_words.contains(*t) || self.en_words.contains(&stem_en(t));
+            let in_bg = self.bg_latin.contains(*t) || (!in_en && self.read_latin(t).is_some());
+            match (in_bg, in_en) {
+                (true, false) => bg += 1,
+                (false, true) => en += 1,
+                _ => {}
+            }
+        }
+        match bg.cmp(&en) {
+            std::cmp::Ordering::Greater => Some(Lang::Bg),
+            std::cmp::Ordering::Less => Some(Lang::En),
+            std::cmp::Ordering::Equal => None,
+        }
+    }
+}
+
+impl Classifier {
+    /// Builds the classifier from intents, numbered in the order given.
+    pub fn build<'a>(intents: impl Iterator<Item = &'a Intent> + Clone) -> Classifier {
+        let lexicon = Lexicon::build(intents.clone());
+        let mut c = Classifier { lexicon, ..Classifier::default() };
+        let mut raw: Vec<(usize, Vec<(u32, f32)>)> = Vec::new();
+        let mut df: Vec<u32> = Vec::new();
+        for (i, intent) in intents.enumerate() {
+            c.intent_count = i + 1;
+            if intent.guard {
+                c.guards.insert(i);
+            }
+            c.patterns.extend(intent.patterns.iter().map(|p| (i, p.clone())));
+            for e in intent.examples.values().flatten() {
+                let feats = c.features(&normalize(e));
+                let mut ids = Vec::with_capacity(feats.len());
+                for (f, w) in feats {
+                    let next = c.feature_ids.len() as u32;
+                    let id = *c.feature_ids.entry(f).or_insert(next);
+                    if id as usize >= df.len() {
+                        df.push(0);
+                    }
+                    df[id as usize] += 1;
+                    ids.push((id, w));
+                }
+                raw.push((i, ids));
+            }
+        }
+        let n = raw.len() as f32;
+        c.idf = df.iter().map(|&d| ((n + 1.0) / (d as f32 + 1.0)).ln() + 1.0).collect();
+        c.postings = vec![Vec::new(); c.idf.len()];
+        c.centroids = vec![HashMap::new(); c.intent_count];
+        for (e, (intent, ids)) in raw.into_iter().enumerate() {
+            let v = c.weigh(ids);
+            for &(f, w) in &v {
+                c.postings[f as usize].push((e as u32, w));
+                *c.centroids[intent].entry(f).or_insert(0.0) += w;
+            }
+            c.example_intent.push(intent);
+        }
+        for centroid in &mut c.centroids {
+            let norm = centroid.values().map(|w| w * w).sum::<f32>().sqrt().max(f32::EPSILON);
+            centroid.values_mut().for_each(|w| *w /= norm);
+        }
+        c
+    }
+
+    /// Reads a text: its language, a guard or pattern that fired, and every intent's score.
+    pub fn understand(&self, text: &str) -> Understanding {
+        let norm = normalize(text);
+        let toks = tokens(&norm);
+        let has_content = norm.chars().any(char::is_alphanumeric);
+        let lang = language(&norm, &toks, &self.lexicon);
+        let q = self.query(&norm);
+        let mut max_sim = vec![0.0f32; self.intent_count];
+        let mut sims: HashMap<u32, f32> = HashMap::new();
+        for &(f, w) in &q {
+            for &(e, ew) in &self.postings[f as usize] {
+                *sims.entry(e).or_insert(0.0) += w * ew;
+            }
+        }
+        for (e, s) in sims {
+            let i = self.example_intent[e as usize];
+            max_sim[i] = max_sim[i].max(s);
+        }
+        let mut ranked: Vec<(usize, f32)> = (0..self.intent_count)
+            .map(|i| {
+                let centroid: f32 = q.iter().map(|(f, w)| w * self.centroids[i].get(f).copied().unwrap_or(0.0)).sum();
+                (i, 0.7 * max_sim[i] + 0.3 * centroid)
+            })
+            .filter(|(_, s)| *s > 0.0)
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let matched = |guard: bool| {
+            self.patterns.iter().find(|(i, p)| self.guards.contains(i) == guard && p.is_match(&norm)).map(|(i, _)| *i)
+        };
+        let guard = matched(true);
+        let pattern = matched(false);
+        Understanding { lang, has_content, guard, pattern, ranked }
+    }
+
+    /// The weighted, normalised vector of a text, with features unknown to the examples dropped.
+    fn query(&self, norm: &str) -> Vec<(u32, f32)> {
+        let ids = self
+            .features(norm)
+            .into_iter()
+            .filter_map(|(f, w)| self.feature_ids.get(&f).map(|&id| (id, w)))
+            .collect();
+        self.weigh(ids)
+    }
+
+    /// Applies IDF, merges repeated features and normalises to unit length.
+    fn weigh(&self, ids: Vec<(u32, f32)>) -> Vec<(u32, f32)> {
+        let mut merged: HashMap<u32, f32> = HashMap::new();
+        for (id, w) in ids {
+            *merged.entry(id).or_insert(0.0) += w * self.idf.get(id as usize).copied().unwrap_or(1.0);
+        }
+        let norm = merged.values().map(|w| w * w).sum::<f32>().sqrt().max(f32::EPSILON);
+        merged.into_iter().map(|(id, w)| (id, w / norm)).collect()
+    }
+
+    /// The features of a normalised text: Bulgarian stems and prefixes (also read from Latin
+    /// typing), English stems, and raw Latin tokens. Numbers carry no topic and are left out.
+    fn features(&self, norm: &str) -> Vec<(String, f32)> {
+        let mut out = Vec::new();
+        for t in tokens(norm) {
+            if t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+                continue;
+            }
+            match script_of(t) {
+                Script::Cyrillic | Script::Mixed => cyrillic_features(t, &mut out),
+                Script::Latin => {
+                    out.push((format!("l:{t}"), 0.6));
+                    out.push((format!("e:{}", stem_en(t)), 0.6));
+                    if let Some(c) = self.lexicon.read_latin(t) {
+                        cyrillic_features(&c, &mut out);
+                    }
+                }
+                Script::None => {}
+            }
+        }
+        out
+    }
+}
+
+fn cyrillic_features(word: &str, out: &mut Vec<(String, f32)>) {
+    out.push((format!("w:{}", stem(word)), 1.0));
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() >= 5 {
+        out.push((format!("p:{}", chars[..5].iter().collect::<String>()), 0.5));
+    }
+}
+
+/// Cyrillic is Bulgarian; Latin text is Bulgarian or English when its words say so.
+fn language(norm: &str, toks: &[&str], lexicon: &Lexicon) -> Option<Lang> {
+    let cyr = norm.chars().filter(|c| matches!(c, 'а'..='я')).count();
+    let lat = norm.chars().filter(char::is_ascii_alphabetic).count();
+    if cyr > 0 && cyr >= lat {
+        return Some(Lang::Bg);
+    }
+    if lat == 0 {
+        return None;
+    }
+    lexicon.latin_language(toks)
+}
