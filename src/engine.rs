@@ -41,6 +41,9 @@ pub struct Flows {
     pub messages: Vec<MessageUse>,
     /// (flow index, intent index) for each intent the classifier knows, in its order.
     pub intents: Vec<(usize, usize)>,
+    /// The steps where a conversation begins afresh (a flow's start, an intent's target):
+    /// going there forgets the answers of an earlier form.
+    pub entries: std::collections::HashSet<Target>,
 }
 
 /// Tunable behaviour, from configuration.
@@ -60,7 +63,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { session_timeout: chrono::Duration::minutes(30), accept: 0.42, suggest: 0.25, margin: 0.06 }
+        Settings { session_timeout: chrono::Duration::minutes(30), accept: 0.42, suggest: 0.2, margin: 0.06 }
     }
 }
 

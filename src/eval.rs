@@ -2,7 +2,7 @@
 //! file or by cross-validation over the examples in `dialogs/`.
 //!
 //! A message counts as routed to a topic when that topic's intent ranks first with at least
-//! the "Did you mean" score (or a guard or pattern fires); below that it is `none`.
+//! the "Did you mean" score (or a guard fires); below that it is `none`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -45,6 +45,8 @@ pub struct Miss {
     pub label: String,
     pub predicted: String,
     pub style: Option<String>,
+    /// The best intent and its score.
+    pub why: String,
 }
 
 /// A topic as an evaluation label: anything that is not a topic or `human` is `none`.
@@ -52,11 +54,12 @@ pub fn label_of(topic: &str) -> &str {
     if LABELS.contains(&topic) { topic } else { "none" }
 }
 
-/// The label understanding gives a text.
-pub fn predict(classifier: &Classifier, topics: &[String], suggest: f32, text: &str) -> String {
+/// The label understanding gives a text, with the intent (index) and score behind it.
+pub fn predict(classifier: &Classifier, topics: &[String], suggest: f32, text: &str) -> (String, Option<(usize, f32)>) {
     let u = classifier.understand(text);
-    let chosen = u.guard.or(u.pattern).or_else(|| u.ranked.first().filter(|(_, s)| *s >= suggest).map(|(i, _)| *i));
-    chosen.map_or("none", |i| label_of(&topics[i])).to_string()
+    let fired = u.guard.map(|i| (i, 1.0));
+    let chosen = fired.or_else(|| u.ranked.first().copied().filter(|(_, s)| *s >= suggest));
+    (chosen.map_or("none", |(i, _)| label_of(&topics[i])).to_string(), chosen.or(u.ranked.first().copied()))
 }
 
 /// Evaluates a TSV file with `text` and `label` columns, and `style` if present.
@@ -79,9 +82,9 @@ pub fn eval_file(flows: &Flows, path: &Path) -> anyhow::Result<Report> {
         let (Some(text), Some(label)) = (cells.get(text_col), cells.get(label_col)) else {
             bail!("{}:{}: too few columns", path.display(), n + 2);
         };
-        let predicted = predict(&flows.classifier, &topics, flows.settings.suggest, text);
+        let (predicted, why) = predict(&flows.classifier, &topics, flows.settings.suggest, text);
         let style = style_col.and_then(|c| cells.get(c)).map(|s| s.trim().to_string());
-        cases.push((text.to_string(), label.trim().to_string(), predicted, style));
+        cases.push(Case { text: text.to_string(), label: label.trim().to_string(), predicted, style, why: explain(flows, why) });
     }
     Ok(report(cases))
 }
@@ -106,12 +109,18 @@ pub fn cross_validate(flows: &Flows, k: usize) -> anyhow::Result<Report> {
                 copy
             })
             .collect();
-        let classifier = Classifier::build(train.iter());
+        let classifier = Classifier::build(train.iter(), flows.places.words());
         for (i, intent) in intents.iter().enumerate() {
             for (lang, examples) in &intent.examples {
                 for (_, text) in examples.iter().enumerate().filter(|(n, _)| n % k == fold) {
-                    let predicted = predict(&classifier, &topics, flows.settings.suggest, text);
-                    cases.push((text.clone(), label_of(&topics[i]).to_string(), predicted, Some(lang.code().to_string())));
+                    let (predicted, why) = predict(&classifier, &topics, flows.settings.suggest, text);
+                    cases.push(Case {
+                        text: text.clone(),
+                        label: label_of(&topics[i]).to_string(),
+                        predicted,
+                        style: Some(lang.code().to_string()),
+                        why: explain(flows, why),
+                    });
                 }
             }
         }
@@ -119,35 +128,52 @@ pub fn cross_validate(flows: &Flows, k: usize) -> anyhow::Result<Report> {
     Ok(report(cases))
 }
 
+struct Case {
+    text: String,
+    label: String,
+    predicted: String,
+    style: Option<String>,
+    /// The best intent and its score, as `flow.intent 0.42`.
+    why: String,
+}
+
+fn explain(flows: &Flows, why: Option<(usize, f32)>) -> String {
+    why.map(|(i, s)| {
+        let (flow, intent) = flows.intent(i);
+        format!("{}.{} {s:.2}", flow.id, intent.id)
+    })
+    .unwrap_or_default()
+}
+
 fn topics(flows: &Flows) -> Vec<String> {
     (0..flows.intents.len()).map(|i| flows.intent(i).0.topic.clone()).collect()
 }
 
-fn report(cases: Vec<(String, String, String, Option<String>)>) -> Report {
+fn report(cases: Vec<Case>) -> Report {
     let total = cases.len();
     let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    let correct = cases.iter().filter(|c| c.1 == c.2).count();
+    let correct = cases.iter().filter(|c| c.label == c.predicted).count();
     let mut per_label = BTreeMap::new();
-    let labels: std::collections::BTreeSet<&String> = cases.iter().flat_map(|c| [&c.1, &c.2]).collect();
+    let labels: std::collections::BTreeSet<&String> = cases.iter().flat_map(|c| [&c.label, &c.predicted]).collect();
     for label in labels {
-        let support = cases.iter().filter(|c| &c.1 == label).count();
-        let predicted = cases.iter().filter(|c| &c.2 == label).count();
-        let hits = cases.iter().filter(|c| &c.1 == label && &c.2 == label).count();
+        let support = cases.iter().filter(|c| &c.label == label).count();
+        let predicted = cases.iter().filter(|c| &c.predicted == label).count();
+        let hits = cases.iter().filter(|c| &c.label == label && &c.predicted == label).count();
         per_label.insert(
             label.clone(),
             LabelScore { support, accuracy: ratio(hits, support), precision: ratio(hits, predicted), recall: ratio(hits, support) },
         );
     }
     let mut per_style = BTreeMap::new();
-    for style in cases.iter().filter_map(|c| c.3.clone()).collect::<std::collections::BTreeSet<_>>() {
-        let of: Vec<_> = cases.iter().filter(|c| c.3.as_ref() == Some(&style)).collect();
-        let ok = of.iter().filter(|c| c.1 == c.2).count();
+    for style in cases.iter().filter_map(|c| c.style.clone()).collect::<std::collections::BTreeSet<_>>() {
+        let of: Vec<_> = cases.iter().filter(|c| c.style.as_ref() == Some(&style)).collect();
+        let ok = of.iter().filter(|c| c.label == c.predicted).count();
         per_style.insert(style, Score { total: of.len(), accuracy: ratio(ok, of.len()) });
     }
     let misclassified = cases
         .iter()
-        .filter(|c| c.1 != c.2)
-        .map(|c| Miss { text: c.0.clone(), label: c.1.clone(), predicted: c.2.clone(), style: c.3.clone() })
+        .filter(|c| c.label != c.predicted)
+        .map(|c| Miss { text: c.text.clone(), label: c.label.clone(), predicted: c.predicted.clone(), style: c.style.clone(), why: c.why.clone() })
         .collect();
     Report { accuracy: ratio(correct, total), total, per_label, per_style, misclassified }
 }
@@ -168,7 +194,7 @@ impl Report {
         if !self.misclassified.is_empty() {
             s += &format!("\nmisclassified ({}):\n", self.misclassified.len());
             for m in &self.misclassified {
-                s += &format!("  {} -> {}\t{}\n", m.label, m.predicted, m.text);
+                s += &format!("  {} -> {} ({})\t{}\n", m.label, m.predicted, m.why, m.text);
             }
         }
         s

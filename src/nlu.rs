@@ -5,6 +5,7 @@
 //! from the examples and patterns in `dialogs/`.
 
 pub mod normalize;
+pub mod skeleton;
 pub mod stem;
 pub mod translit;
 
@@ -37,7 +38,7 @@ pub struct Understanding {
     pub has_content: bool,
     /// A guard intent (danger to life) that fired.
     pub guard: Option<usize>,
-    /// An intent whose pattern matched.
+    /// An intent whose pattern matched (its score already counts it).
     pub pattern: Option<usize>,
     /// Every intent with a score above zero, best first.
     pub ranked: Vec<(usize, f32)>,
@@ -58,6 +59,8 @@ pub struct Classifier {
     guards: HashSet<usize>,
     intent_count: usize,
     lexicon: Lexicon,
+    /// Skeletons of place-name words, left out of the features.
+    places: HashSet<String>,
 }
 
 /// Words seen in each language, for telling the language and reading Latin-typed Bulgarian.
@@ -75,6 +78,10 @@ struct Lexicon {
 
 /// Candidates tried per Latin token when reading it as Bulgarian.
 const CANDIDATES: usize = 400;
+/// How much the nearest example counts against the intent's centroid (tuned with `eval --cv`).
+const NEAREST_WEIGHT: f32 = 0.5;
+/// What a matching pattern adds to its intent's score.
+const PATTERN_BOOST: f32 = 0.5;
 
 impl Lexicon {
     fn build<'a>(intents: impl Iterator<Item = &'a Intent> + Clone) -> Lexicon {
@@ -136,12 +143,16 @@ impl Lexicon {
 }
 
 impl Classifier {
-    /// Builds the classifier from intents, numbered in the order given.
-    pub fn build<'a>(intents: impl Iterator<Item = &'a Intent> + Clone) -> Classifier {
+    /// Builds the classifier from intents, numbered in the order given. Words of `places`
+    /// (skeletons, see `skeleton`) carry no topic and are left out.
+    pub fn build<'a>(intents: impl Iterator<Item = &'a Intent> + Clone, places: HashSet<String>) -> Classifier {
         let lexicon = Lexicon::build(intents.clone());
-        let mut c = Classifier { lexicon, ..Classifier::default() };
+        let mut c = Classifier { lexicon, places, ..Classifier::default() };
         let mut raw: Vec<(usize, Vec<(u32, f32)>)> = Vec::new();
+        // Document frequency counts intents, not examples: a word that every example of one
+        // intent uses ("kindergarten") is that intent's best evidence, not a common word.
         let mut df: Vec<u32> = Vec::new();
+        let mut seen_in: Vec<usize> = Vec::new();
         for (i, intent) in intents.enumerate() {
             c.intent_count = i + 1;
             if intent.guard {
@@ -156,14 +167,18 @@ impl Classifier {
                     let id = *c.feature_ids.entry(f).or_insert(next);
                     if id as usize >= df.len() {
                         df.push(0);
+                        seen_in.push(usize::MAX);
                     }
-                    df[id as usize] += 1;
+                    if seen_in[id as usize] != i {
+                        seen_in[id as usize] = i;
+                        df[id as usize] += 1;
+                    }
                     ids.push((id, w));
                 }
                 raw.push((i, ids));
             }
         }
-        let n = raw.len() as f32;
+        let n = c.intent_count as f32;
         c.idf = df.iter().map(|&d| ((n + 1.0) / (d as f32 + 1.0)).ln() + 1.0).collect();
         c.postings = vec![Vec::new(); c.idf.len()];
         c.centroids = vec![HashMap::new(); c.intent_count];
@@ -200,19 +215,30 @@ impl Classifier {
             let i = self.example_intent[e as usize];
             max_sim[i] = max_sim[i].max(s);
         }
-        let mut ranked: Vec<(usize, f32)> = (0..self.intent_count)
+        let mut scores: Vec<f32> = (0..self.intent_count)
             .map(|i| {
                 let centroid: f32 = q.iter().map(|(f, w)| w * self.centroids[i].get(f).copied().unwrap_or(0.0)).sum();
-                (i, 0.7 * max_sim[i] + 0.3 * centroid)
+                NEAREST_WEIGHT * max_sim[i] + (1.0 - NEAREST_WEIGHT) * centroid
             })
-            .filter(|(_, s)| *s > 0.0)
             .collect();
+        let mut guard = None;
+        let mut pattern = None;
+        for (i, p) in &self.patterns {
+            if !p.is_match(&norm) {
+                continue;
+            }
+            if self.guards.contains(i) {
+                guard = guard.or(Some(*i));
+            } else if scores[*i] < PATTERN_BOOST {
+                // A pattern counts strongly for its intent, once, but does not silence the
+                // examples of the others: "first grade without an address registration" is
+                // still about school.
+                scores[*i] += PATTERN_BOOST;
+                pattern = pattern.or(Some(*i));
+            }
+        }
+        let mut ranked: Vec<(usize, f32)> = scores.into_iter().enumerate().filter(|(_, s)| *s > 0.0).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let matched = |guard: bool| {
-            self.patterns.iter().find(|(i, p)| self.guards.contains(i) == guard && p.is_match(&norm)).map(|(i, _)| *i)
-        };
-        let guard = matched(true);
-        let pattern = matched(false);
         Understanding { lang, has_content, guard, pattern, ranked }
     }
 
@@ -244,13 +270,20 @@ impl Classifier {
             if t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
                 continue;
             }
+            if !self.places.is_empty() && self.places.contains(&skeleton::skeleton(t)) {
+                continue;
+            }
             match script_of(t) {
                 Script::Cyrillic | Script::Mixed => cyrillic_features(t, &mut out),
                 Script::Latin => {
                     out.push((format!("l:{t}"), 0.6));
                     out.push((format!("e:{}", stem_en(t)), 0.6));
-                    if let Some(c) = self.lexicon.read_latin(t) {
-                        cyrillic_features(&c, &mut out);
+                    // An English word is not read as Bulgarian unless Bulgarians type it too.
+                    let english = self.lexicon.en_words.contains(t) && !self.lexicon.bg_latin.contains(t);
+                    if !english {
+                        if let Some(c) = self.lexicon.read_latin(t) {
+                            cyrillic_features(&c, &mut out);
+                        }
                     }
                 }
                 Script::None => {}

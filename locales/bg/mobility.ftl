@@ -15,8 +15,8 @@ mobility-btn-parking-pay = Плащане на паркинг
 mobility-btn-zones = Синя и зелена зона
 mobility-btn-towed = Кола със скоба или паяк
 mobility-btn-report = Сигнал за път или тротоар
-mobility-btn-staff = Питайте служител
-mobility-btn-main-menu = Главно меню
+mobility-btn-staff = Говорете със служител
+mobility-btn-main-menu = Меню
 
 ## Answers
 
@@ -29,7 +29,7 @@ mobility-tickets =
 mobility-lines =
     Линиите и разписанията на автобусите, трамваите, тролейбусите и метрото вижте на сайта на Центъра за градска мобилност (ЦГМ).
 
-    Аз нямам разписанията и не мога да кажа кога идва дадена линия.
+    Тук нямам разписанията и не мога да кажа кога идва даден автобус или трамвай.
     https://www.sofiatraffic.bg
 
 mobility-parking-pay =
@@ -86,7 +86,9 @@ mobility-report-ask-photo =
 mobility-report-retry-photo = Изпратете снимка или пропуснете тази стъпка с бутона.
 
 mobility-report-sent =
-    Благодаря! Предадох сигнала на служител: { $category }, { $place }.
+    Благодаря! Предадох сигнала Ви на служител.
+    Проблем: { $category }
+    Място: { $place }
 
     Можете да подадете сигнала и в Call Sofia: 0700 17 310 (денонощно) или онлайн. Там ще получите регистрационен номер, по който да следите какво става със сигнала.
     https://call.sofia.bg

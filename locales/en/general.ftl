@@ -5,7 +5,7 @@
 general-title = About this assistant
 
 general-about =
-    I'm the City of Sofia's automated assistant. Here you can read how we look after your data, or tell us what to improve.
+    I'm the digital assistant of Sofia Municipality. Here you can read how we look after your data, or tell us what to improve.
     https://www.sofia.bg
 
 general-btn-privacy = Your data and privacy
@@ -28,7 +28,7 @@ general-privacy =
     🔒 What we keep and why
     We keep your conversation with the assistant and what you fill in on forms. We use them to answer you and to improve the service.
 
-    Who sees it: City of Sofia staff, when your conversation is passed to one of them.
+    Who sees it: Sofia Municipality staff, when your conversation is passed to one of them.
     How long: conversations not passed to staff, 90 days; cases handled by staff, 2 years after they are closed.
 
     To see or delete your data, ask a staff member.
@@ -41,7 +41,7 @@ general-feedback-ask =
     Please write it in one message.
 
 general-feedback-retry =
-    Please write your feedback as text, in one message.
+    Could you tell us a little more? Please write it in words, in one message.
 
 general-feedback-thanks =
-    Thank you! I've passed your feedback to the City of Sofia staff who look after this assistant.
+    Thank you! I've passed your feedback to the Sofia Municipality staff who look after this assistant.

@@ -13,6 +13,7 @@ housing-btn-heating = Heating and hot water
 housing-btn-water = Water outage
 housing-btn-tax = Tax on a home
 housing-btn-human = Ask a staff member
+housing-btn-main-menu = Menu
 housing-btn-more = More about home
 
 ## Municipal housing
@@ -26,7 +27,7 @@ housing-municipal-retry-district =
 housing-municipal =
     To apply for municipal housing (общинско жилище), go to the district administration (районна администрация) of { $district }. The rules come from Sofia Municipality's ordinance on municipal housing.
 
-    Who is eligible and which documents you need: please check with the district administration or on the municipality's website.
+    Please check with the district administration or on the municipality's website who is eligible and which documents you need.
     https://www.sofia.bg
 
 ## Address registration
@@ -41,6 +42,7 @@ housing-registration =
 
 housing-report-ask-category =
     I'll pass your report to municipal staff. What is the problem about?
+    If anyone is in danger, call 112.
 
 housing-cat-waste = Rubbish
 housing-cat-light = Street lighting
@@ -72,9 +74,11 @@ housing-report-retry-photo =
     Please send a photo, or skip this step with the button.
 
 housing-report-sent =
-    Thank you! I've passed your report to municipal staff: { $category }, { $place }.
+    Thank you! I've passed your report to municipal staff.
+    Problem: { $category }
+    Place: { $place }
 
-    You can also report it to Call Sofia, the city's 24/7 contact centre, on 0700 17 310 or online. They give every report a registration number, so you can check how it is going.
+    If you'd like a number to follow it up, also report it to Call Sofia, the city's 24/7 contact centre, on 0700 17 310 or online. Every report there gets a registration number.
     https://call.sofia.bg
 
 ## Heating, hot water, water outages

@@ -10,7 +10,7 @@ jobs-btn-benefit = Unemployment benefit
 jobs-btn-find = Looking for work
 jobs-btn-vacancies = Jobs at the municipality
 jobs-btn-business = Starting a business
-jobs-btn-ask-staff = Yes, ask a staff member
+jobs-btn-ask-staff = Pass it to a staff member
 
 jobs-register = To register as a job seeker, go to the Labour Office (Дирекция „Бюро по труда“) for your permanent or current address. You can register from the age of 16.
 

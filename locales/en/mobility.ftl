@@ -15,8 +15,8 @@ mobility-btn-parking-pay = Paying for parking
 mobility-btn-zones = Blue and green zones
 mobility-btn-towed = Clamped or towed car
 mobility-btn-report = Report a road problem
-mobility-btn-staff = Ask a staff member
-mobility-btn-main-menu = Main menu
+mobility-btn-staff = Talk to a person
+mobility-btn-main-menu = Menu
 
 ## Answers
 
@@ -86,7 +86,9 @@ mobility-report-ask-photo =
 mobility-report-retry-photo = Please send a photo, or skip this step with the button.
 
 mobility-report-sent =
-    Thank you! I've passed your report to a staff member: { $category }, { $place }.
+    Thank you! I've passed your report to a staff member.
+    Problem: { $category }
+    Place: { $place }
 
     You can also report it to Call Sofia, the city's 24/7 contact centre, on 0700 17 310 or online. They give you a registration number so you can follow up on it.
     https://call.sofia.bg

@@ -69,13 +69,13 @@ pub fn parse_number(text: &str) -> Option<f64> {
 
 /// `25.12.2026`, `25.12` (this year), `2026-12-25`, `днес`/`today`, `утре`/`tomorrow`.
 pub fn parse_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
-    let t = normalize(text);
-    match t.as_str() {
+    match normalize(text).as_str() {
         "днес" | "today" | "dnes" => return Some(today),
         "утре" | "tomorrow" | "utre" => return today.succ_opt(),
         _ => {}
     }
-    let t = t.trim_end_matches(['г', '.', ' ']);
+    let lower = text.trim().to_lowercase();
+    let t = lower.trim_end_matches(['г', '.', ' ']);
     if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
         return Some(d);
     }

@@ -36,6 +36,9 @@ pub struct Intent {
     pub patterns: Vec<regex_lite::Regex>,
     /// Wins over everything, in any step (the emergency guard).
     pub guard: bool,
+    /// Choices this intent already answers ("the street light is out" is the category
+    /// "light"): slot name to choice value, filled before the flow starts.
+    pub set: BTreeMap<String, String>,
     pub line: usize,
 }
 
@@ -162,6 +165,8 @@ struct RawIntent {
     patterns: Vec<Spanned<String>>,
     #[serde(default)]
     guard: bool,
+    #[serde(default)]
+    set: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -404,7 +409,7 @@ pub(crate) fn parse_flow(path: &Path, source: &str) -> Result<ParsedFlow, LoadEr
         let mut examples = BTreeMap::new();
         examples.insert(Lang::Bg, i.bg.clone());
         examples.insert(Lang::En, i.en.clone());
-        intents.push(Intent { id: i.id.clone(), goto, examples, patterns, guard: i.guard, line: at });
+        intents.push(Intent { id: i.id.clone(), goto, examples, patterns, guard: i.guard, set: i.set.clone(), line: at });
     }
 
     let flow = Flow {

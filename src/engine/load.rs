@@ -96,9 +96,36 @@ pub fn load_flows(dir: &Path, settings: Settings) -> Result<Flows, Vec<LoadError
             }
         }
     }
+    // An intent may fill a choice only with a value that some question of its flow offers.
+    for flow in &flows {
+        for intent in &flow.intents {
+            let Some(target_flow) = flows.iter().find(|f| f.id == intent.goto.flow) else { continue };
+            for (slot, value) in &intent.set {
+                let offered = target_flow.steps.values().any(|st| match &st.kind {
+                    StepKind::Ask(a) => a.slot == *slot && a.choices.iter().any(|c| c.value == *value),
+                    _ => false,
+                });
+                if !offered {
+                    errors.push(LoadError::at(
+                        &flow.file,
+                        intent.line,
+                        format!("intent \"{}\" sets {slot} = \"{value}\", but no question of flow \"{}\" offers that choice", intent.id, target_flow.id),
+                    ));
+                }
+            }
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
+
+    // Where a conversation can begin afresh: a flow's start, or where an intent leads.
+    let entries = flows
+        .iter()
+        .flat_map(|f| {
+            std::iter::once(Target { flow: f.id.clone(), step: f.start.clone() }).chain(f.intents.iter().map(|i| i.goto.clone()))
+        })
+        .collect();
 
     let messages = parsed.into_iter().flat_map(|p| p.messages).collect();
     let intents: Vec<(usize, usize)> = flows
@@ -106,8 +133,8 @@ pub fn load_flows(dir: &Path, settings: Settings) -> Result<Flows, Vec<LoadError
         .enumerate()
         .flat_map(|(f, flow)| (0..flow.intents.len()).map(move |i| (f, i)))
         .collect();
-    let classifier = Classifier::build(intents.iter().map(|&(f, i)| &flows[f].intents[i]));
-    Ok(Flows { flows, places, classifier, settings, messages, intents })
+    let classifier = Classifier::build(intents.iter().map(|&(f, i)| &flows[f].intents[i]), places.words());
+    Ok(Flows { flows, places, classifier, settings, messages, intents, entries })
 }
 
 fn from(step: &Option<String>) -> String {

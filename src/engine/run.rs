@@ -54,7 +54,8 @@ const MAX_UNDERSTOOD_CHARS: usize = 2000;
 
 /// Takes one thing the citizen did and returns what to store, say and do.
 pub fn step(flows: &Flows, session: Session, incoming: &Incoming, now: DateTime<Utc>) -> Turn {
-    let mut cx = Cx { flows, s: session, now, replies: Vec::new(), effects: Vec::new(), understood: None, nav: true };
+    let origin = session.at.as_ref().and_then(|t| flows.flow(&t.flow)).map(|f| f.topic.clone());
+    let mut cx = Cx { flows, s: session, now, replies: Vec::new(), effects: Vec::new(), understood: None, nav: true, origin, repeating: false };
     if cx.s.recovering {
         cx.s.recovering = false;
         cx.say(Msg::new("session-lost"));
@@ -78,6 +79,11 @@ struct Cx<'a> {
     understood: Option<Understood>,
     /// Whether the last reply gets the [Menu] [Talk to a person] row.
     nav: bool,
+    /// The topic of the flow the citizen was in when the turn began, so that a handover to a
+    /// person still tells staff what it was about.
+    origin: Option<String>,
+    /// Asking the open question again (its slot may hold an answer being corrected).
+    repeating: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -137,6 +143,7 @@ impl<'a> Cx<'a> {
                 let t = target(flow, step);
                 if self.flows.step_at(&t).is_some() {
                     self.s.paused = None;
+                    self.begin(&t);
                     self.go(t);
                 } else {
                     self.stale();
@@ -213,13 +220,17 @@ impl<'a> Cx<'a> {
     fn route(&mut self, u: &Understanding) {
         let settings = &self.flows.settings;
         let ranked = &u.ranked;
-        let best = ranked.first().copied();
-        if let Some(i) = u.pattern {
-            return self.decided(i, 1.0);
+        let Some(mut best) = ranked.first().copied() else { return self.missed(0.0) };
+        // Small talk ("good morning, ...") gives way to a real question in the same message.
+        let small_talk = |i: usize| self.flows.intent(i).0.topic == "general";
+        if small_talk(best.0) {
+            if let Some(real) = ranked.iter().find(|(i, s)| !small_talk(*i) && *s >= settings.suggest && *s >= 0.6 * best.1) {
+                best = *real;
+            }
         }
-        let Some((i1, s1)) = best else { return self.missed(0.0) };
+        let (i1, s1) = best;
         let flow_of = |i: usize| self.flows.intents[i].0;
-        let runner_up = ranked.iter().find(|(i, _)| flow_of(*i) != flow_of(i1)).map_or(0.0, |r| r.1);
+        let runner_up = ranked.iter().find(|(i, _)| flow_of(*i) != flow_of(i1) && *i != i1).map_or(0.0, |r| r.1.min(s1));
         if s1 >= settings.accept && s1 - runner_up >= settings.margin {
             return self.decided(i1, s1);
         }
@@ -244,8 +255,29 @@ impl<'a> Cx<'a> {
     fn decided(&mut self, i: usize, score: f32) {
         self.understood(i, score);
         self.s.misses = 0;
-        let goto = self.flows.intent(i).1.goto.clone();
-        self.go(goto);
+        let intent = self.flows.intent(i).1;
+        self.begin(&intent.goto);
+        for (slot, value) in &intent.set {
+            if let Some(label) = self.choice_label(&intent.goto.flow, slot, value) {
+                self.s.slots.insert(slot.clone(), Slot::Choice { value: value.clone(), label });
+            }
+        }
+        self.go(intent.goto.clone());
+    }
+
+    /// Going to an entry point starts afresh: answers of an earlier form are forgotten, except
+    /// on the way to a person, who should see them.
+    fn begin(&mut self, t: &Target) {
+        if t.flow != "human" && self.flows.entries.contains(t) {
+            self.s.slots.clear();
+        }
+    }
+
+    fn choice_label(&self, flow: &str, slot: &str, value: &str) -> Option<String> {
+        self.flows.flow(flow)?.steps.values().find_map(|st| match &st.kind {
+            StepKind::Ask(a) if a.slot == slot => a.choices.iter().find(|c| c.value == value).map(|c| c.label.clone()),
+            _ => None,
+        })
     }
 
     fn understood(&mut self, i: usize, score: f32) {
@@ -332,7 +364,9 @@ impl<'a> Cx<'a> {
     fn repeat_question(&mut self) -> bool {
         match self.current_ask() {
             Some((at, _)) => {
+                self.repeating = true;
                 self.go(at);
+                self.repeating = false;
                 true
             }
             None => false,
@@ -364,7 +398,7 @@ impl<'a> Cx<'a> {
     /// Runs steps from `t` until one waits for the citizen.
     fn go(&mut self, mut t: Target) {
         for _ in 0..MAX_STEPS_PER_TURN {
-            if self.s.at.as_ref().is_some_and(|at| at.flow != t.flow) {
+            if t.flow != "human" && self.s.at.as_ref().is_some_and(|at| at.flow != t.flow) {
                 self.s.slots.clear();
             }
             self.s.at = Some(t.clone());
@@ -385,6 +419,8 @@ impl<'a> Cx<'a> {
                         None => return,
                     }
                 }
+                // A question already answered (by the intent that led here) is not asked again.
+                StepKind::Ask(ask) if self.s.slots.contains_key(&ask.slot) && !self.repeating => t = ask.next.clone(),
                 StepKind::Ask(ask) => {
                     self.s.retries = 0;
                     let rows = self.ask_buttons(&t, ask);
@@ -399,9 +435,13 @@ impl<'a> Cx<'a> {
                         .map_or_else(|| default.clone(), |(_, t)| t.clone());
                 }
                 StepKind::Escalate { message, next } => {
-                    let flow = self.flows.flow(&t.flow).map(|f| (f.id.clone(), f.topic.clone())).unwrap_or_default();
+                    let (flow, mut topic) = self.flows.flow(&t.flow).map(|f| (f.id.clone(), f.topic.clone())).unwrap_or_default();
+                    let reason = if topic == "human" { "person" } else { "step" };
+                    if let Some(origin) = self.origin.as_ref().filter(|o| topic == "human" && !["general", "human", "none"].contains(&o.as_str())) {
+                        topic = origin.clone();
+                    }
                     let slots = self.s.slots.iter().map(|(k, v)| (k.clone(), v.value())).collect();
-                    self.effects.push(Effect::Escalate { flow: flow.0, topic: flow.1, reason: "step".into(), slots });
+                    self.effects.push(Effect::Escalate { flow, topic, reason: reason.into(), slots });
                     let msg = self.msg(message.as_deref().unwrap_or("escalated"));
                     self.say(msg);
                     match next {

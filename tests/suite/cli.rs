@@ -1,0 +1,49 @@
+//! The binary as a user runs it: `chat --json` through a pipe, and `check`.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::support::{TempDb, root};
+
+fn chat(db: &TempDb, user: &str, input: &str) -> Vec<serde_json::Value> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sofia-bot"))
+        .current_dir(root())
+        .args(["chat", "--json", "--user", user, "--db"])
+        .arg(db.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("sofia-bot runs");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "sofia-bot chat failed");
+    String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect()
+}
+
+#[test]
+fn a_latin_typed_question_reaches_mobility_in_bulgarian() {
+    let db = TempDb::new();
+    let out = chat(&db, "1", "здравей\nkude moga da si kupq karta za gradskiya transport\n");
+    let last = out.last().unwrap();
+    assert_eq!(last["lang"], "bg");
+    assert_eq!(last["flow"], "mobility");
+    assert!(last["text"].as_str().unwrap().contains("sofiatraffic.bg"));
+    assert!(last["buttons"].as_array().unwrap().iter().any(|b| b == "Меню"));
+}
+
+#[test]
+fn a_form_goes_on_from_where_it_was_in_a_second_run() {
+    let db = TempDb::new();
+    let first = chat(&db, "77", "/start housing\nискам да подам сигнал за проблем в квартала\n");
+    let waiting = first.last().unwrap();
+    let second = chat(&db, "77", "1\n");
+    let next = second.last().unwrap();
+    assert_eq!(next["flow"], waiting["flow"]);
+    assert_ne!(next["step"], waiting["step"], "the answer should move the form on");
+}
+
+#[test]
+fn check_passes_on_the_shipped_content() {
+    let out = Command::new(env!("CARGO_BIN_EXE_sofia-bot")).current_dir(root()).arg("check").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}

@@ -1,0 +1,9 @@
+//! The integration suite in one binary (one link instead of five): content lint, the store,
+//! bad input, understanding, and the command line.
+
+mod bad_input;
+mod cli;
+mod lint;
+mod support;
+mod store;
+mod understanding;
