@@ -7,6 +7,7 @@
 //! fresh start. It knows no city: every fact comes from `dialogs/` and `locales/`.
 
 pub mod answer;
+pub mod decide;
 pub mod flow;
 mod load;
 pub mod places;

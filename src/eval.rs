@@ -1,8 +1,8 @@
 //! `sofia-bot eval`: how well understanding routes labelled messages to their topic, on a TSV
 //! file or by cross-validation over the examples in `dialogs/`.
 //!
-//! A message counts as routed to a topic when that topic's intent ranks first with at least
-//! the "Did you mean" score (or a guard fires); below that it is `none`.
+//! A message counts as routed to a topic when the engine answers it with that topic or offers
+//! that topic first in "Did you mean ...?" (`engine::decide`); otherwise it is `none`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,6 +10,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use serde::Serialize;
 
+use crate::engine::decide::decide;
 use crate::engine::{Flows, Intent};
 use crate::nlu::Classifier;
 
@@ -54,12 +55,16 @@ pub fn label_of(topic: &str) -> &str {
     if LABELS.contains(&topic) { topic } else { "none" }
 }
 
-/// The label understanding gives a text, with the intent (index) and score behind it.
-pub fn predict(classifier: &Classifier, topics: &[String], suggest: f32, text: &str) -> (String, Option<(usize, f32)>) {
+/// The label a text gets: the topic the citizen is sent to or offered first, else `none`;
+/// with the intent (index) and score behind it.
+pub fn predict(flows: &Flows, classifier: &Classifier, topics: &[String], text: &str) -> (String, Option<(usize, f32)>) {
     let u = classifier.understand(text);
-    let fired = u.guard.map(|i| (i, 1.0));
-    let chosen = fired.or_else(|| u.ranked.first().copied().filter(|(_, s)| *s >= suggest));
-    (chosen.map_or("none", |(i, _)| label_of(&topics[i])).to_string(), chosen.or(u.ranked.first().copied()))
+    let decision = decide(flows, &u);
+    let best = u.ranked.first().copied();
+    match decision.first() {
+        Some(i) => (label_of(&topics[i]).to_string(), Some((i, u.ranked.iter().find(|r| r.0 == i).map_or(1.0, |r| r.1)))),
+        None => ("none".to_string(), best),
+    }
 }
 
 /// Evaluates a TSV file with `text` and `label` columns, and `style` if present.
@@ -82,7 +87,7 @@ pub fn eval_file(flows: &Flows, path: &Path) -> anyhow::Result<Report> {
         let (Some(text), Some(label)) = (cells.get(text_col), cells.get(label_col)) else {
             bail!("{}:{}: too few columns", path.display(), n + 2);
         };
-        let (predicted, why) = predict(&flows.classifier, &topics, flows.settings.suggest, text);
+        let (predicted, why) = predict(flows, &flows.classifier, &topics, text);
         let style = style_col.and_then(|c| cells.get(c)).map(|s| s.trim().to_string());
         cases.push(Case { text: text.to_string(), label: label.trim().to_string(), predicted, style, why: explain(flows, why) });
     }
@@ -113,7 +118,7 @@ pub fn cross_validate(flows: &Flows, k: usize) -> anyhow::Result<Report> {
         for (i, intent) in intents.iter().enumerate() {
             for (lang, examples) in &intent.examples {
                 for (_, text) in examples.iter().enumerate().filter(|(n, _)| n % k == fold) {
-                    let (predicted, why) = predict(&classifier, &topics, flows.settings.suggest, text);
+                    let (predicted, why) = predict(flows, &classifier, &topics, text);
                     cases.push(Case {
                         text: text.clone(),
                         label: label_of(&topics[i]).to_string(),

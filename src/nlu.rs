@@ -38,8 +38,8 @@ pub struct Understanding {
     pub has_content: bool,
     /// A guard intent (danger to life) that fired.
     pub guard: Option<usize>,
-    /// An intent whose pattern matched (its score already counts it).
-    pub pattern: Option<usize>,
+    /// Intents whose pattern matched (their scores already count it).
+    pub patterns: Vec<usize>,
     /// Every intent with a score above zero, best first.
     pub ranked: Vec<(usize, f32)>,
 }
@@ -61,6 +61,8 @@ pub struct Classifier {
     lexicon: Lexicon,
     /// Skeletons of place-name words, left out of the features.
     places: HashSet<String>,
+    /// The IDF of a feature no example has.
+    max_idf: f32,
 }
 
 /// Words seen in each language, for telling the language and reading Latin-typed Bulgarian.
@@ -74,12 +76,19 @@ struct Lexicon {
     bg_latin: HashSet<String>,
     /// Tokens of the English examples and common English words.
     en_words: HashSet<String>,
+    /// Latin tokens already read (a cache; it changes no result).
+    readings: std::sync::Mutex<HashMap<String, Option<String>>>,
 }
 
-/// Candidates tried per Latin token when reading it as Bulgarian.
+/// Candidates tried per Latin token when reading it as Bulgarian: exactly, and stemmed.
 const CANDIDATES: usize = 400;
+const STEMMED_CANDIDATES: usize = 120;
+/// The reading cache is emptied when it grows past this many tokens.
+const MAX_READINGS: usize = 100_000;
 /// How much the nearest example counts against the intent's centroid (tuned with `eval --cv`).
 const NEAREST_WEIGHT: f32 = 0.5;
+/// How much words unknown to every example lengthen a message's vector.
+const UNKNOWN_WEIGHT: f32 = 0.5;
 /// What a matching pattern adds to its intent's score.
 const PATTERN_BOOST: f32 = 0.5;
 
@@ -114,12 +123,23 @@ impl Lexicon {
     }
 
     /// The Cyrillic word a Latin token most likely stands for, if the lexicon knows one.
+    /// Readings are remembered: the same few hundred words come back all day.
     fn read_latin(&self, token: &str) -> Option<String> {
-        let cands = translit::candidates(token, CANDIDATES);
-        if let Some(c) = cands.iter().find(|c| self.bg_words.contains(c.as_str())) {
-            return Some(c.clone());
+        if let Some(hit) = self.readings.lock().ok().and_then(|m| m.get(token).cloned()) {
+            return hit;
         }
-        cands.into_iter().find(|c| self.bg_stems.contains(&stem(c)))
+        let cands = translit::candidates(token, CANDIDATES);
+        let reading = match cands.iter().find(|c| self.bg_words.contains(c.as_str())) {
+            Some(c) => Some(c.clone()),
+            None => cands.into_iter().take(STEMMED_CANDIDATES).find(|c| self.bg_stems.contains(&stem(c))),
+        };
+        if let Ok(mut m) = self.readings.lock() {
+            if m.len() >= MAX_READINGS {
+                m.clear();
+            }
+            m.insert(token.to_string(), reading.clone());
+        }
+        reading
     }
 
     /// Bulgarian or English, when the Latin tokens clearly say which.
@@ -180,6 +200,7 @@ impl Classifier {
         }
         let n = c.intent_count as f32;
         c.idf = df.iter().map(|&d| ((n + 1.0) / (d as f32 + 1.0)).ln() + 1.0).collect();
+        c.max_idf = (n + 1.0).ln() + 1.0;
         c.postings = vec![Vec::new(); c.idf.len()];
         c.centroids = vec![HashMap::new(); c.intent_count];
         for (e, (intent, ids)) in raw.into_iter().enumerate() {
@@ -222,7 +243,7 @@ impl Classifier {
             })
             .collect();
         let mut guard = None;
-        let mut pattern = None;
+        let mut patterns = Vec::new();
         for (i, p) in &self.patterns {
             if !p.is_match(&norm) {
                 continue;
@@ -234,32 +255,45 @@ impl Classifier {
                 // examples of the others: "first grade without an address registration" is
                 // still about school.
                 scores[*i] += PATTERN_BOOST;
-                pattern = pattern.or(Some(*i));
+                patterns.push(*i);
             }
         }
         let mut ranked: Vec<(usize, f32)> = scores.into_iter().enumerate().filter(|(_, s)| *s > 0.0).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
-        Understanding { lang, has_content, guard, pattern, ranked }
+        Understanding { lang, has_content, guard, patterns, ranked }
     }
 
     /// The weighted, normalised vector of a text, with features unknown to the examples dropped.
+    /// Words no example has still count in the length of the vector: a message that is
+    /// mostly about something else scores low, instead of being judged on its one known word.
     fn query(&self, norm: &str) -> Vec<(u32, f32)> {
-        let ids = self
-            .features(norm)
-            .into_iter()
-            .filter_map(|(f, w)| self.feature_ids.get(&f).map(|&id| (id, w)))
-            .collect();
-        self.weigh(ids)
+        let mut known = Vec::new();
+        let mut unknown_sq = 0.0f32;
+        for (f, w) in self.features(norm) {
+            match self.feature_ids.get(&f) {
+                Some(&id) => known.push((id, w)),
+                None => unknown_sq += (w * self.max_idf).powi(2),
+            }
+        }
+        let (mut v, len) = self.weigh_with_length(known);
+        let share = len / (len * len + UNKNOWN_WEIGHT * unknown_sq).sqrt().max(f32::EPSILON);
+        v.iter_mut().for_each(|(_, w)| *w *= share);
+        v
     }
 
     /// Applies IDF, merges repeated features and normalises to unit length.
     fn weigh(&self, ids: Vec<(u32, f32)>) -> Vec<(u32, f32)> {
+        self.weigh_with_length(ids).0
+    }
+
+    /// `weigh`, also returning the length before normalising.
+    fn weigh_with_length(&self, ids: Vec<(u32, f32)>) -> (Vec<(u32, f32)>, f32) {
         let mut merged: HashMap<u32, f32> = HashMap::new();
         for (id, w) in ids {
             *merged.entry(id).or_insert(0.0) += w * self.idf.get(id as usize).copied().unwrap_or(1.0);
         }
         let norm = merged.values().map(|w| w * w).sum::<f32>().sqrt().max(f32::EPSILON);
-        merged.into_iter().map(|(id, w)| (id, w / norm)).collect()
+        (merged.into_iter().map(|(id, w)| (id, w / norm)).collect(), norm)
     }
 
     /// The features of a normalised text: Bulgarian stems and prefixes (also read from Latin

@@ -3,7 +3,7 @@
 
 health-title = Health
 
-health-menu = 🩺 What can I help you with about health? Choose a topic.
+health-menu = 🩺 Health: what can I help you with? Choose a topic.
 
 ## Buttons (short)
 
@@ -37,35 +37,35 @@ health-insurance =
 
 health-nhif =
     The National Health Insurance Fund (НЗОК, NHIF) has a national phone line: 0800 14 800.
-    Its regional offices are called РЗОК. I don't have checked addresses or opening hours for them, so please look them up on the website.
+    Its regional offices are called РЗОК. I don't have verified addresses or opening hours for them, so please look them up on the website.
     https://www.nhif.bg
 
 ## No checked facts: say so honestly
 
 health-hospital =
-    I don't have checked information about hospitals and clinics in Sofia, and I'd rather not send you to the wrong place.
+    I don't have verified information about hospitals and clinics in Sofia, and I'd rather not send you to the wrong place.
     I can pass your question to a staff member.
     If someone's life is in danger, call 112 now.
     Health insurance fund (NHIF): https://www.nhif.bg
 
 health-pharmacy =
-    I don't have checked information on which pharmacies are open, or until when. I'd rather not send you to a closed one.
+    I don't have verified information on which pharmacies are open, or until when. I'd rather not send you to a closed one.
     I can pass your question to a staff member.
     If someone's life is in danger, call 112 now.
     Health insurance fund (NHIF): https://www.nhif.bg
 
 health-vaccine =
-    I don't have checked information about vaccinations: where, when and on what terms they are given.
+    I don't have verified information about vaccinations: where, when and on what terms they are given.
     I can pass your question to a staff member.
     Health insurance fund (NHIF): https://www.nhif.bg
 
 health-telk =
-    I don't have checked information about the disability assessment board (ТЕЛК): documents, waiting times, where to apply. I'd rather not mislead you.
+    I don't have verified information about the disability assessment board (ТЕЛК): documents, waiting times, where to apply. I'd rather not mislead you.
     I can pass your question to a staff member.
     Health insurance fund (NHIF): https://www.nhif.bg
 
 health-other =
-    I don't have checked information yet about hospitals, pharmacies, vaccinations or the disability assessment board (ТЕЛК), and I'd rather not mislead you.
+    I don't have verified information yet about hospitals, pharmacies, vaccinations or the disability assessment board (ТЕЛК), and I'd rather not mislead you.
     I can pass your question to a staff member.
     If someone's life is in danger, call 112 now.
     Health insurance fund (NHIF): https://www.nhif.bg
@@ -73,7 +73,7 @@ health-other =
 ## Care at home: a short form for a staff member
 
 health-care-ask-need =
-    I don't have checked information about social services and care at home, but I can pass your request to a staff member.
+    I don't have verified information about social services and care at home, but I can pass your request to a staff member.
     Please tell me briefly what help is needed, and for whom.
 
 health-care-retry-need = Please describe in a few words what help is needed.
@@ -85,5 +85,5 @@ health-care-ask-district =
 health-care-retry-district = I didn't recognise that district. Please write the district or neighbourhood, for example Lyulin or Mladost 1.
 
 health-care-sent =
-    Thank you. I've passed your request to a staff member (district: { $district }). They will look at it and get back to you.
+    Thank you. I've passed your request to a staff member (district: { $district }). They will look at it and reply here, in this chat.
     If someone's life is in danger, call 112 now.

@@ -12,7 +12,7 @@ jobs-btn-vacancies = Jobs at the municipality
 jobs-btn-business = Starting a business
 jobs-btn-ask-staff = Pass it to a staff member
 
-jobs-register = To register as a job seeker, go to the Labour Office (Дирекция „Бюро по труда“) for your permanent or current address. You can register from the age of 16.
+jobs-register = You register as a job seeker at the Labour Office (Дирекция „Бюро по труда“) for your permanent or current address. You can register from the age of 16.
 
     You need to be registered to use the services of the Employment Agency (Агенция по заетостта).
 
@@ -21,7 +21,7 @@ jobs-register = To register as a job seeker, go to the Labour Office (Дирек
 
 jobs-benefit = For unemployment benefit, the first step is to register at the Labour Office (Бюро по труда).
 
-    I have no confirmed information on how much it is, who qualifies or for how long. Please check the official websites, or ask a staff member:
+    I have no confirmed information on how much it is, who qualifies or for how long. Ask a staff member, or check the official websites:
     https://www.az.government.bg
     https://nssi.bg
 
@@ -34,7 +34,7 @@ jobs-find = The Employment Agency (Агенция по заетостта) helps
 
 jobs-vacancies = I don't have a list of job openings at Sofia Municipality (Столична община), and I don't want to mislead you.
 
-    Please check the municipality's official website, or ask a staff member:
+    Ask a staff member, or check the municipality's official website:
     https://www.sofia.bg
 
 jobs-business = I have no confirmed information on registering a company or getting a permit to trade, and I don't want to mislead you.
@@ -46,4 +46,7 @@ jobs-business-ask = What kind of business do you want to start, and in which par
 
 jobs-business-retry = Please describe the business in a few words, for example: “a café in Lyulin” or “a market stall”.
 
-jobs-business-sent = Thank you! I've passed your question about “{ $business }” to a staff member, who will look at it.
+jobs-business-sent = Thank you! I've passed your question about “{ $business }” to a staff member.
+
+    You can also ask Call Sofia, the city's 24/7 helpline, on 0700 17 310 or at:
+    https://call.sofia.bg

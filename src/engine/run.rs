@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::answer::{self, Answer};
+use super::decide::{Decision, decide};
 use super::flow::{Ask, StepKind};
 use super::{Arg, Button, Effect, Flows, Incoming, Input, Msg, Reply, Session, Slot, Target, Turn, Understood};
 use crate::lang::Lang;
@@ -218,38 +219,21 @@ impl<'a> Cx<'a> {
 
     /// Answers free text outside a form: at once, with "Did you mean ...?", or not at all.
     fn route(&mut self, u: &Understanding) {
-        let settings = &self.flows.settings;
-        let ranked = &u.ranked;
-        let Some(mut best) = ranked.first().copied() else { return self.missed(0.0) };
-        // Small talk ("good morning, ...") gives way to a real question in the same message.
-        let small_talk = |i: usize| self.flows.intent(i).0.topic == "general";
-        if small_talk(best.0) {
-            if let Some(real) = ranked.iter().find(|(i, s)| !small_talk(*i) && *s >= settings.suggest && *s >= 0.6 * best.1) {
-                best = *real;
+        match decide(self.flows, u) {
+            Decision::Answer { intent, score } => self.decided(intent, score),
+            Decision::Suggest { intents, score } => {
+                let buttons = intents
+                    .into_iter()
+                    .map(|i| {
+                        let (flow, intent) = self.flows.intent(i);
+                        vec![Button { label: Msg::new(&flow.title), data: go_data(&intent.goto) }]
+                    })
+                    .collect();
+                self.understood = Some(Understood { intent: None, score, missed: false });
+                self.say_buttons(Msg::new("did-you-mean"), buttons);
             }
+            Decision::Missed { score } => self.missed(score),
         }
-        let (i1, s1) = best;
-        let flow_of = |i: usize| self.flows.intents[i].0;
-        let runner_up = ranked.iter().find(|(i, _)| flow_of(*i) != flow_of(i1) && *i != i1).map_or(0.0, |r| r.1.min(s1));
-        if s1 >= settings.accept && s1 - runner_up >= settings.margin {
-            return self.decided(i1, s1);
-        }
-        if s1 >= settings.suggest {
-            let mut flows_seen = Vec::new();
-            let mut buttons = Vec::new();
-            for &(i, s) in ranked.iter().take(8) {
-                if s < settings.suggest || s1 - s > 0.15 || flows_seen.contains(&flow_of(i)) || buttons.len() == 3 {
-                    continue;
-                }
-                flows_seen.push(flow_of(i));
-                let (flow, intent) = self.flows.intent(i);
-                buttons.push(vec![Button { label: Msg::new(&flow.title), data: go_data(&intent.goto) }]);
-            }
-            self.understood = Some(Understood { intent: None, score: s1, missed: false });
-            self.say_buttons(Msg::new("did-you-mean"), buttons);
-            return;
-        }
-        self.missed(s1);
     }
 
     fn decided(&mut self, i: usize, score: f32) {

@@ -138,3 +138,21 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// Understanding learns from examples: every intent needs enough of them in each language.
+#[test]
+fn every_intent_has_at_least_25_examples_per_language() {
+    let flows = crate::support::flows();
+    let mut short = Vec::new();
+    for flow in &flows.flows {
+        for intent in &flow.intents {
+            for lang in Lang::ALL {
+                let n = intent.examples.get(&lang).map_or(0, Vec::len);
+                if n < 25 {
+                    short.push(format!("{}:{}: intent \"{}\" has {n} {lang} examples", flow.file.display(), intent.line, intent.id));
+                }
+            }
+        }
+    }
+    assert!(short.is_empty(), "{}", short.join("\n"));
+}
