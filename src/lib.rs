@@ -11,4 +11,5 @@ pub mod bench; // `sofia-bot bench`: simulated citizens through engine and store
 pub mod i18n; // Fluent bundles: message ids and arguments into text
 pub mod lang; // the languages spoken
 pub mod nlu; // understanding text: normalising, transliterating, stemming, scoring
+pub mod staff; // the staff side: cases, working hours, staff channels
 pub mod store; // SQLite: the only module that speaks SQL

@@ -23,8 +23,8 @@ education-kindergarten =
     https://kg.sofia.bg
 
 education-ranking =
-    In short: children are ranked by points, and the ranking is done only in ИСОДЗ (ISODZ), the kindergarten system. The results are there too.
-    I can't see your child's ranking, and I don't give dates: the calendar changes every year. The rules, the criteria and the calendar are on the site.
+    In short: children are ranked by points. The ranking happens only in ИСОДЗ (ISODZ), and the results are there too.
+    I can't see your child's result, and I don't give dates, because the calendar changes every year. The rules, the criteria and the calendar are on the site.
     https://kg.sofia.bg
 
 education-first-grade =
@@ -58,6 +58,6 @@ education-ask-scholarship = Describe your scholarship question: is it for a pupi
 
 education-ask-question = Write your question in a few words. A staff member at the municipality will read it.
 
-education-retry-text = Please write your answer as text, in a few words.
+education-retry-text = Please describe it in a few words, so that the staff member can help you.
 
 education-sent = Thank you! I've passed your question to a staff member at Sofia Municipality. They will look at it.

@@ -102,3 +102,10 @@ housing-tax =
 
     Please check Sofia Municipality's website, or I can pass your question to a staff member.
     https://www.sofia.bg
+
+housing-btn-permits = Building or renovation permit
+housing-permits =
+    I don't have confirmed information on when you need a permit for building, renovation or alterations, or which documents are required, and I don't want to mislead you.
+
+    Please check the Sofia Municipality website. I can also pass your question to a member of staff.
+    https://www.sofia.bg

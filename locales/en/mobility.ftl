@@ -92,3 +92,10 @@ mobility-report-sent =
 
     You can also report it to Call Sofia, the city's 24/7 contact centre, on 0700 17 310 or online. They give you a registration number so you can follow up on it.
     https://call.sofia.bg
+
+mobility-btn-other-ways = Bikes, scooters, taxis
+mobility-other-ways =
+    I don't have confirmed information on cycle lanes, e-scooters or taxi services in Sofia.
+
+    You can report a problem on the street (scooters blocking the pavement, say) to Call Sofia: 0700 17 310, day and night, or online. For anything else I can pass your question to a member of staff.
+    https://call.sofia.bg

@@ -520,7 +520,8 @@ impl<'a> Cx<'a> {
 
     fn finish(mut self) -> Turn {
         let at_menu = self.s.at.as_ref().is_some_and(|t| t.flow == "main" && t.step == "menu");
-        let with_human = self.s.at.as_ref().is_none_or(|t| t.flow != "human");
+        // No [Talk to a person] right after a handover, or inside the human flow.
+        let with_human = self.effects.is_empty() && self.s.at.as_ref().is_none_or(|t| t.flow != "human");
         if self.replies.is_empty() {
             self.say_with_menu(Msg::new("not-understood"));
         }
@@ -531,7 +532,8 @@ impl<'a> Cx<'a> {
                 if !at_menu && !has("m") && !has("g:main:menu") {
                     row.push(button("btn-menu", "m"));
                 }
-                if with_human && !has("h") {
+                let to_human = last.buttons.iter().flatten().any(|b| b.data.starts_with("g:human:"));
+                if with_human && !has("h") && !to_human {
                     row.push(button("btn-human", "h"));
                 }
                 if !row.is_empty() {

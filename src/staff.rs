@@ -1,0 +1,3 @@
+//! The staff side: escalated cases, working hours, and the staff channels.
+
+pub mod calendar;
