@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 
 pub use flow::{Expect, Flow, Intent, Step, StepKind, Target};
 pub use load::{MessageUse, load_flows, unreachable_steps};
-pub use run::CORE_MESSAGES;
 pub use places::Places;
+pub use run::CORE_MESSAGES;
 pub use run::step;
 pub use session::{SESSION_VERSION, Session, Slot};
 
@@ -88,16 +88,32 @@ impl Flows {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Input {
-    Text { text: String },
+    Text {
+        text: String,
+    },
     /// `/name arg`; the channel has already taken off any `@BotName`.
-    Command { name: String, arg: String },
+    Command {
+        name: String,
+        arg: String,
+    },
     /// The data of a pressed button.
-    Button { data: String },
-    Location { lat: f64, lon: f64 },
-    Photo { file_id: String },
-    Contact { phone: String },
+    Button {
+        data: String,
+    },
+    Location {
+        lat: f64,
+        lon: f64,
+    },
+    Photo {
+        file_id: String,
+    },
+    Contact {
+        phone: String,
+    },
     /// A sticker, voice message, video, document...: named, not read.
-    Unsupported { what: String },
+    Unsupported {
+        what: String,
+    },
 }
 
 impl Input {

@@ -57,12 +57,19 @@ pub fn label_of(topic: &str) -> &str {
 
 /// The label a text gets: the topic the citizen is sent to or offered first, else `none`;
 /// with the intent (index) and score behind it.
-pub fn predict(flows: &Flows, classifier: &Classifier, topics: &[String], text: &str) -> (String, Option<(usize, f32)>) {
+pub fn predict(
+    flows: &Flows,
+    classifier: &Classifier,
+    topics: &[String],
+    text: &str,
+) -> (String, Option<(usize, f32)>) {
     let u = classifier.understand(text);
     let decision = decide(flows, &u);
     let best = u.ranked.first().copied();
     match decision.first() {
-        Some(i) => (label_of(&topics[i]).to_string(), Some((i, u.ranked.iter().find(|r| r.0 == i).map_or(1.0, |r| r.1)))),
+        Some(i) => {
+            (label_of(&topics[i]).to_string(), Some((i, u.ranked.iter().find(|r| r.0 == i).map_or(1.0, |r| r.1))))
+        }
         None => ("none".to_string(), best),
     }
 }
@@ -89,7 +96,13 @@ pub fn eval_file(flows: &Flows, path: &Path) -> anyhow::Result<Report> {
         };
         let (predicted, why) = predict(flows, &flows.classifier, &topics, text);
         let style = style_col.and_then(|c| cells.get(c)).map(|s| s.trim().to_string());
-        cases.push(Case { text: text.to_string(), label: label.trim().to_string(), predicted, style, why: explain(flows, why) });
+        cases.push(Case {
+            text: text.to_string(),
+            label: label.trim().to_string(),
+            predicted,
+            style,
+            why: explain(flows, why),
+        });
     }
     Ok(report(cases))
 }
@@ -166,7 +179,12 @@ fn report(cases: Vec<Case>) -> Report {
         let hits = cases.iter().filter(|c| &c.label == label && &c.predicted == label).count();
         per_label.insert(
             label.clone(),
-            LabelScore { support, accuracy: ratio(hits, support), precision: ratio(hits, predicted), recall: ratio(hits, support) },
+            LabelScore {
+                support,
+                accuracy: ratio(hits, support),
+                precision: ratio(hits, predicted),
+                recall: ratio(hits, support),
+            },
         );
     }
     let mut per_style = BTreeMap::new();
@@ -178,7 +196,13 @@ fn report(cases: Vec<Case>) -> Report {
     let misclassified = cases
         .iter()
         .filter(|c| c.label != c.predicted)
-        .map(|c| Miss { text: c.text.clone(), label: c.label.clone(), predicted: c.predicted.clone(), style: c.style.clone(), why: c.why.clone() })
+        .map(|c| Miss {
+            text: c.text.clone(),
+            label: c.label.clone(),
+            predicted: c.predicted.clone(),
+            style: c.style.clone(),
+            why: c.why.clone(),
+        })
         .collect();
     Report { accuracy: ratio(correct, total), total, per_label, per_style, misclassified }
 }
@@ -186,7 +210,10 @@ fn report(cases: Vec<Case>) -> Report {
 impl Report {
     /// The report as a few readable lines.
     pub fn to_text(&self) -> String {
-        let mut s = format!("accuracy {:.3} over {} messages\n\nper label   support  precision  recall\n", self.accuracy, self.total);
+        let mut s = format!(
+            "accuracy {:.3} over {} messages\n\nper label   support  precision  recall\n",
+            self.accuracy, self.total
+        );
         for (label, l) in &self.per_label {
             s += &format!("{label:<11} {:>7}  {:>9.3}  {:>6.3}\n", l.support, l.precision, l.recall);
         }

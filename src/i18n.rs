@@ -42,7 +42,8 @@ impl Locales {
         let mut bundles = BTreeMap::new();
         let mut catalog = BTreeMap::new();
         for lang in Lang::ALL {
-            let langid: unic_langid::LanguageIdentifier = lang.code().parse().expect("bg and en are valid language ids");
+            let langid: unic_langid::LanguageIdentifier =
+                lang.code().parse().expect("bg and en are valid language ids");
             let mut bundle = FluentBundle::new_concurrent(vec![langid]);
             bundle.set_use_isolating(false);
             if let Err(e) = bundle.add_builtins() {
@@ -50,7 +51,10 @@ impl Locales {
             }
             let folder = dir.join(lang.code());
             let mut files: Vec<PathBuf> = match std::fs::read_dir(&folder) {
-                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "ftl")).collect(),
+                Ok(rd) => rd
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+                    .collect(),
                 Err(e) => {
                     errors.push(LoadError::at(&folder, 0, format!("cannot read the folder: {e}")));
                     continue;
@@ -70,7 +74,11 @@ impl Locales {
                     Ok(r) => r,
                     Err((r, errs)) => {
                         for e in errs {
-                            errors.push(LoadError::at(&file, line_at(&source, e.pos.start), format!("fluent syntax: {:?}", e.kind)));
+                            errors.push(LoadError::at(
+                                &file,
+                                line_at(&source, e.pos.start),
+                                format!("fluent syntax: {:?}", e.kind),
+                            ));
                         }
                         r
                     }
@@ -86,11 +94,16 @@ impl Locales {
                         for a in &m.attributes {
                             pattern_vars(&a.value, &mut vars);
                         }
-                        if let Some(prev) = messages.insert(id.clone(), MessageInfo { file: file.clone(), line, vars }) {
+                        if let Some(prev) = messages.insert(id.clone(), MessageInfo { file: file.clone(), line, vars })
+                        {
                             errors.push(LoadError::at(
                                 &file,
                                 line,
-                                format!("message \"{id}\" is defined twice (also {}:{})", prev.file.display(), prev.line),
+                                format!(
+                                    "message \"{id}\" is defined twice (also {}:{})",
+                                    prev.file.display(),
+                                    prev.line
+                                ),
                             ));
                         }
                     }

@@ -314,10 +314,8 @@ impl Classifier {
                     out.push((format!("e:{}", stem_en(t)), 0.6));
                     // An English word is not read as Bulgarian unless Bulgarians type it too.
                     let english = self.lexicon.en_words.contains(t) && !self.lexicon.bg_latin.contains(t);
-                    if !english {
-                        if let Some(c) = self.lexicon.read_latin(t) {
-                            cyrillic_features(&c, &mut out);
-                        }
+                    if !english && let Some(c) = self.lexicon.read_latin(t) {
+                        cyrillic_features(&c, &mut out);
                     }
                 }
                 Script::None => {}

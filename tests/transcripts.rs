@@ -64,10 +64,8 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Replays the script lines of a transcript and writes it out again with the actual answers.
 fn run(flows: &Flows, locales: &Locales, source: &str) -> String {
-    let channel_lang = source
-        .lines()
-        .find_map(|l| l.strip_prefix("# telegram-language:"))
-        .and_then(|v| Lang::parse(v.trim()));
+    let channel_lang =
+        source.lines().find_map(|l| l.strip_prefix("# telegram-language:")).and_then(|v| Lang::parse(v.trim()));
     let mut session = Session::new(channel_lang.unwrap_or_default());
     let mut now: DateTime<Utc> = epoch();
     let mut out = String::new();
@@ -124,7 +122,11 @@ fn write_said(out: &mut String, said: &[Outgoing]) {
     for o in said {
         for (i, l) in o.text.lines().enumerate() {
             let mark = if i == 0 { "<" } else { "|" };
-            if l.is_empty() { out.push_str(mark) } else { out.push_str(&format!("{mark} {l}")) }
+            if l.is_empty() {
+                out.push_str(mark)
+            } else {
+                out.push_str(&format!("{mark} {l}"))
+            }
             out.push('\n');
         }
         for row in &o.buttons {

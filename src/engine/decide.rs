@@ -12,10 +12,18 @@ const MAX_SUGGESTIONS: usize = 3;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decision {
     /// Go where this intent leads.
-    Answer { intent: usize, score: f32 },
+    Answer {
+        intent: usize,
+        score: f32,
+    },
     /// Offer these intents (of different flows), best first.
-    Suggest { intents: Vec<usize>, score: f32 },
-    Missed { score: f32 },
+    Suggest {
+        intents: Vec<usize>,
+        score: f32,
+    },
+    Missed {
+        score: f32,
+    },
 }
 
 impl Decision {
@@ -43,10 +51,11 @@ pub fn decide(flows: &Flows, u: &Understanding) -> Decision {
     let ranked = &u.ranked;
     let Some(mut best) = ranked.first().copied() else { return Decision::Missed { score: 0.0 } };
     // Small talk ("good morning, ...") gives way to a real question in the same message.
-    if topic(best.0) == "general" {
-        if let Some(real) = ranked.iter().find(|(i, s)| topic(*i) != "general" && *s >= settings.suggest && *s >= 0.6 * best.1) {
-            best = *real;
-        }
+    if topic(best.0) == "general"
+        && let Some(real) =
+            ranked.iter().find(|(i, s)| topic(*i) != "general" && *s >= settings.suggest && *s >= 0.6 * best.1)
+    {
+        best = *real;
     }
     let (i1, s1) = best;
     let runner_up = ranked.iter().find(|(i, _)| flow_of(*i) != flow_of(i1)).map_or(0.0, |r| r.1.min(s1));

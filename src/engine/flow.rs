@@ -315,7 +315,10 @@ pub(crate) fn parse_flow(path: &Path, source: &str) -> Result<ParsedFlow, LoadEr
     for (name, spanned) in &raw.step {
         let at = line(spanned.span());
         if !valid_name(name, MAX_STEP_NAME) {
-            return Err(err(at, format!("step name \"{name}\" must be 1-{MAX_STEP_NAME} characters of a-z, 0-9 and _")));
+            return Err(err(
+                at,
+                format!("step name \"{name}\" must be 1-{MAX_STEP_NAME} characters of a-z, 0-9 and _"),
+            ));
         }
         let s = spanned.get_ref();
         let from = Some(name.as_str());
@@ -360,7 +363,8 @@ pub(crate) fn parse_flow(path: &Path, source: &str) -> Result<ParsedFlow, LoadEr
                 max: s.max,
             })
         } else if let Some(slot) = &s.branch {
-            let default = s.default.as_ref().ok_or_else(|| err(at, format!("step \"{name}\" branches without a default")))?;
+            let default =
+                s.default.as_ref().ok_or_else(|| err(at, format!("step \"{name}\" branches without a default")))?;
             let mut cases = Vec::new();
             for (value, t) in &s.cases {
                 cases.push((value.clone(), resolve(t, from)?));
@@ -409,7 +413,15 @@ pub(crate) fn parse_flow(path: &Path, source: &str) -> Result<ParsedFlow, LoadEr
         let mut examples = BTreeMap::new();
         examples.insert(Lang::Bg, i.bg.clone());
         examples.insert(Lang::En, i.en.clone());
-        intents.push(Intent { id: i.id.clone(), goto, examples, patterns, guard: i.guard, set: i.set.clone(), line: at });
+        intents.push(Intent {
+            id: i.id.clone(),
+            goto,
+            examples,
+            patterns,
+            guard: i.guard,
+            set: i.set.clone(),
+            line: at,
+        });
     }
 
     let flow = Flow {

@@ -61,10 +61,10 @@ pub fn load_flows(dir: &Path, settings: Settings) -> Result<Flows, Vec<LoadError
     let starts: std::collections::BTreeMap<String, String> =
         flows.iter().map(|f| (f.id.clone(), f.start.clone())).collect();
     let fill = |t: &mut Target| {
-        if t.step.is_empty() {
-            if let Some(s) = starts.get(&t.flow) {
-                t.step = s.clone();
-            }
+        if t.step.is_empty()
+            && let Some(s) = starts.get(&t.flow)
+        {
+            t.step = s.clone();
         }
     };
     for flow in &mut flows {
@@ -78,7 +78,11 @@ pub fn load_flows(dir: &Path, settings: Settings) -> Result<Flows, Vec<LoadError
     for p in &parsed {
         for PendingTarget { target, flow_start, line, from_step } in &p.targets {
             let Some(flow) = flows.iter().find(|f| f.id == target.flow) else {
-                errors.push(LoadError::at(&p.flow.file, *line, format!("{} goes to unknown flow \"{}\"", from(from_step), target.flow)));
+                errors.push(LoadError::at(
+                    &p.flow.file,
+                    *line,
+                    format!("{} goes to unknown flow \"{}\"", from(from_step), target.flow),
+                ));
                 continue;
             };
             if !flow_start && !flow.steps.contains_key(&target.step) {
@@ -92,7 +96,11 @@ pub fn load_flows(dir: &Path, settings: Settings) -> Result<Flows, Vec<LoadError
         if let Some(flow) = flows.iter().find(|f| f.id == p.flow.id) {
             let start = Target { flow: flow.id.clone(), step: flow.start.clone() };
             if !flow.steps.contains_key(&flow.start) {
-                errors.push(LoadError::at(&p.flow.file, 1, format!("flow \"{}\" starts at unknown step \"{start}\"", flow.id)));
+                errors.push(LoadError::at(
+                    &p.flow.file,
+                    1,
+                    format!("flow \"{}\" starts at unknown step \"{start}\"", flow.id),
+                ));
             }
         }
     }
@@ -123,16 +131,14 @@ pub fn load_flows(dir: &Path, settings: Settings) -> Result<Flows, Vec<LoadError
     let entries = flows
         .iter()
         .flat_map(|f| {
-            std::iter::once(Target { flow: f.id.clone(), step: f.start.clone() }).chain(f.intents.iter().map(|i| i.goto.clone()))
+            std::iter::once(Target { flow: f.id.clone(), step: f.start.clone() })
+                .chain(f.intents.iter().map(|i| i.goto.clone()))
         })
         .collect();
 
     let messages = parsed.into_iter().flat_map(|p| p.messages).collect();
-    let intents: Vec<(usize, usize)> = flows
-        .iter()
-        .enumerate()
-        .flat_map(|(f, flow)| (0..flow.intents.len()).map(move |i| (f, i)))
-        .collect();
+    let intents: Vec<(usize, usize)> =
+        flows.iter().enumerate().flat_map(|(f, flow)| (0..flow.intents.len()).map(move |i| (f, i))).collect();
     let classifier = Classifier::build(intents.iter().map(|&(f, i)| &flows[f].intents[i]), places.words());
     Ok(Flows { flows, places, classifier, settings, messages, intents, entries })
 }

@@ -81,7 +81,13 @@ impl Places {
     /// Every word of every place name, as skeletons: understanding leaves them out, so that a
     /// district named in one topic's examples does not pull other messages to that topic.
     pub fn words(&self) -> std::collections::HashSet<String> {
-        self.districts.iter().flat_map(|d| d.keys.iter()).flat_map(|k| k.split(' ')).filter(|w| w.chars().any(|c| c.is_alphabetic())).map(str::to_string).collect()
+        self.districts
+            .iter()
+            .flat_map(|d| d.keys.iter())
+            .flat_map(|k| k.split(' '))
+            .filter(|w| w.chars().any(|c| c.is_alphabetic()))
+            .map(str::to_string)
+            .collect()
     }
 
     pub fn get(&self, id: &str) -> Option<&District> {
@@ -94,9 +100,7 @@ impl Places {
         let hay = format!(" {} ", skeleton(text));
         self.districts
             .iter()
-            .filter_map(|d| {
-                d.keys.iter().find(|k| hay.contains(&format!(" {k} "))).map(|k| (k.len(), d))
-            })
+            .filter_map(|d| d.keys.iter().find(|k| hay.contains(&format!(" {k} "))).map(|k| (k.len(), d)))
             .max_by_key(|(len, _)| *len)
             .map(|(_, d)| d)
     }
@@ -132,7 +136,9 @@ estates = ["Младост 1"]
     #[test]
     fn both_scripts_and_common_spellings_find_the_district() {
         let p = places();
-        for text in ["Люлин", "в люлин 5", "lyulin", "ljulin", "LULIN", "vuzrajdane", "ж.к. Младост 1", "zaharna fabrika"] {
+        for text in
+            ["Люлин", "в люлин 5", "lyulin", "ljulin", "LULIN", "vuzrajdane", "ж.к. Младост 1", "zaharna fabrika"]
+        {
             assert!(p.find(text).is_some(), "{text} not found");
         }
         assert_eq!(p.find("vazrajdane").unwrap().id, "vazrazhdane");

@@ -56,15 +56,26 @@ const MAX_UNDERSTOOD_CHARS: usize = 2000;
 /// Takes one thing the citizen did and returns what to store, say and do.
 pub fn step(flows: &Flows, session: Session, incoming: &Incoming, now: DateTime<Utc>) -> Turn {
     let origin = session.at.as_ref().and_then(|t| flows.flow(&t.flow)).map(|f| f.topic.clone());
-    let mut cx = Cx { flows, s: session, now, replies: Vec::new(), effects: Vec::new(), understood: None, nav: true, origin, repeating: false };
+    let mut cx = Cx {
+        flows,
+        s: session,
+        now,
+        replies: Vec::new(),
+        effects: Vec::new(),
+        understood: None,
+        nav: true,
+        origin,
+        repeating: false,
+    };
     if cx.s.recovering {
         cx.s.recovering = false;
         cx.say(Msg::new("session-lost"));
     }
-    if cx.s.last_active.is_none() && !cx.s.lang_chosen {
-        if let Some(lang) = incoming.channel_lang {
-            cx.s.lang = lang;
-        }
+    if cx.s.last_active.is_none()
+        && !cx.s.lang_chosen
+        && let Some(lang) = incoming.channel_lang
+    {
+        cx.s.lang = lang;
     }
     let timed_out = cx.s.last_active.is_some_and(|t| now - t > flows.settings.session_timeout);
     cx.handle(&incoming.input, timed_out);
@@ -184,10 +195,10 @@ impl<'a> Cx<'a> {
     fn text(&mut self, text: &str, timed_out: bool) {
         let clipped: String = text.chars().take(MAX_UNDERSTOOD_CHARS).collect();
         let u = self.flows.classifier.understand(&clipped);
-        if !self.s.lang_chosen {
-            if let Some(lang) = u.lang {
-                self.s.lang = lang;
-            }
+        if !self.s.lang_chosen
+            && let Some(lang) = u.lang
+        {
+            self.s.lang = lang;
         }
         if !u.has_content {
             self.say(Msg::new("empty-input"));
@@ -394,7 +405,10 @@ impl<'a> Cx<'a> {
             self.nav = true;
             match &step.kind {
                 StepKind::Say { message, buttons, next, nav } => {
-                    let rows = buttons.iter().map(|b| vec![Button { label: Msg::new(&b.label), data: go_data(&b.goto) }]).collect();
+                    let rows = buttons
+                        .iter()
+                        .map(|b| vec![Button { label: Msg::new(&b.label), data: go_data(&b.goto) }])
+                        .collect();
                     let msg = self.msg(message);
                     self.say_buttons(msg, rows);
                     self.nav = *nav;
@@ -419,9 +433,14 @@ impl<'a> Cx<'a> {
                         .map_or_else(|| default.clone(), |(_, t)| t.clone());
                 }
                 StepKind::Escalate { message, next } => {
-                    let (flow, mut topic) = self.flows.flow(&t.flow).map(|f| (f.id.clone(), f.topic.clone())).unwrap_or_default();
+                    let (flow, mut topic) =
+                        self.flows.flow(&t.flow).map(|f| (f.id.clone(), f.topic.clone())).unwrap_or_default();
                     let reason = if topic == "human" { "person" } else { "step" };
-                    if let Some(origin) = self.origin.as_ref().filter(|o| topic == "human" && !["general", "human", "none"].contains(&o.as_str())) {
+                    if let Some(origin) = self
+                        .origin
+                        .as_ref()
+                        .filter(|o| topic == "human" && !["general", "human", "none"].contains(&o.as_str()))
+                    {
                         topic = origin.clone();
                     }
                     let slots = self.s.slots.iter().map(|(k, v)| (k.clone(), v.value())).collect();
@@ -470,10 +489,9 @@ impl<'a> Cx<'a> {
     /// The main menu's buttons, to offer after a message that leaves the citizen without a way on.
     fn menu_buttons(&self) -> Vec<Vec<Button>> {
         match self.flows.step_at(&target("main", "menu")).map(|s| &s.kind) {
-            Some(StepKind::Say { buttons, .. }) => buttons
-                .iter()
-                .map(|b| vec![Button { label: Msg::new(&b.label), data: go_data(&b.goto) }])
-                .collect(),
+            Some(StepKind::Say { buttons, .. }) => {
+                buttons.iter().map(|b| vec![Button { label: Msg::new(&b.label), data: go_data(&b.goto) }]).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -525,20 +543,20 @@ impl<'a> Cx<'a> {
         if self.replies.is_empty() {
             self.say_with_menu(Msg::new("not-understood"));
         }
-        if self.nav {
-            if let Some(last) = self.replies.last_mut() {
-                let mut row = Vec::new();
-                let has = |data: &str| last.buttons.iter().flatten().any(|b| b.data == data);
-                if !at_menu && !has("m") && !has("g:main:menu") {
-                    row.push(button("btn-menu", "m"));
-                }
-                let to_human = last.buttons.iter().flatten().any(|b| b.data.starts_with("g:human:"));
-                if with_human && !has("h") && !to_human {
-                    row.push(button("btn-human", "h"));
-                }
-                if !row.is_empty() {
-                    last.buttons.push(row);
-                }
+        if self.nav
+            && let Some(last) = self.replies.last_mut()
+        {
+            let mut row = Vec::new();
+            let has = |data: &str| last.buttons.iter().flatten().any(|b| b.data == data);
+            if !at_menu && !has("m") && !has("g:main:menu") {
+                row.push(button("btn-menu", "m"));
+            }
+            let to_human = last.buttons.iter().flatten().any(|b| b.data.starts_with("g:human:"));
+            if with_human && !has("h") && !to_human {
+                row.push(button("btn-human", "h"));
+            }
+            if !row.is_empty() {
+                last.buttons.push(row);
             }
         }
         self.s.last_active = Some(self.now);

@@ -79,16 +79,34 @@ impl Session {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Slot {
-    Text { text: String },
-    Number { value: f64 },
+    Text {
+        text: String,
+    },
+    Number {
+        value: f64,
+    },
     /// A calendar date as `YYYY-MM-DD`.
-    Date { date: String },
+    Date {
+        date: String,
+    },
     /// A phone number as `+359...`.
-    Phone { phone: String },
-    District { id: String },
-    Location { lat: f64, lon: f64 },
-    Photo { file_id: String },
-    Choice { value: String, label: String },
+    Phone {
+        phone: String,
+    },
+    District {
+        id: String,
+    },
+    Location {
+        lat: f64,
+        lon: f64,
+    },
+    Photo {
+        file_id: String,
+    },
+    Choice {
+        value: String,
+        label: String,
+    },
 }
 
 impl Slot {

@@ -154,23 +154,18 @@ fn apostrophe(c: char) -> Option<char> {
 }
 
 fn is_quote(c: char) -> bool {
-    const QUOTES: &[char] = &[
-        '"', '«', '»', '„', '“', '”', '‘', '‚', '‹', '›', '′', '″', '´', '〝', '〞', '〟', '＂',
-        '＇',
-    ];
+    const QUOTES: &[char] =
+        &['"', '«', '»', '„', '“', '”', '‘', '‚', '‹', '›', '′', '″', '´', '〝', '〞', '〟', '＂', '＇'];
     QUOTES.contains(&c)
 }
 
 /// Tells whether a `.` or `,` sits between two digits, as in "2,50" or "42.69".
 fn is_decimal_separator(c: char, word: &[char], next: Option<char>) -> bool {
-    matches!(c, '.' | ',')
-        && word.last().is_some_and(|p| p.is_numeric())
-        && next.is_some_and(char::is_numeric)
+    matches!(c, '.' | ',') && word.last().is_some_and(|p| p.is_numeric()) && next.is_some_and(char::is_numeric)
 }
 
 fn ends_in_letter_or_digit(word: &[char]) -> bool {
-    word.last()
-        .is_some_and(|&c| c.is_alphanumeric() || is_combining_mark(c))
+    word.last().is_some_and(|&c| c.is_alphanumeric() || is_combining_mark(c))
 }
 
 /// Appends the word gathered so far to the output, folded, and empties it.
@@ -304,10 +299,7 @@ mod tests {
     fn invisible_characters_are_removed() {
         assert_eq!(normalize("при\u{200B}мер"), "пример");
         assert_eq!(normalize("\u{FEFF}здравей\u{200D}"), "здравей");
-        assert_eq!(
-            normalize("\u{202E}абв\u{202C} \u{2066}где\u{2069}"),
-            "абв где"
-        );
+        assert_eq!(normalize("\u{202E}абв\u{202C} \u{2066}где\u{2069}"), "абв где");
         assert_eq!(normalize("a\u{0}b"), "ab");
     }
 
@@ -357,13 +349,8 @@ mod tests {
 
     #[test]
     fn normalizing_twice_changes_nothing() {
-        for text in [
-            "Къ\u{301}де е «ЦГМ»?",
-            "ъ'\u{650}",
-            "Don’t stop",
-            "ж.к. 2,50 лв.",
-            "ЁЖ кaртa",
-        ] {
+        for text in ["Къ\u{301}де е «ЦГМ»?", "ъ'\u{650}", "Don’t stop", "ж.к. 2,50 лв.", "ЁЖ кaртa"]
+        {
             let once = normalize(text);
             assert_eq!(normalize(&once), once, "{text:?}");
         }
@@ -388,10 +375,7 @@ mod tests {
 
     #[test]
     fn script_of_a_text_follows_the_clear_majority() {
-        assert_eq!(
-            script_of_text("къде мога да платя с revolut"),
-            Script::Cyrillic
-        );
+        assert_eq!(script_of_text("къде мога да платя с revolut"), Script::Cyrillic);
         assert_eq!(script_of_text("kude moga da platq s карта"), Script::Latin);
         assert_eq!(script_of_text("bus stop спирка"), Script::Mixed);
         assert_eq!(script_of_text("12 34"), Script::None);

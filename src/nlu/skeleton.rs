@@ -80,4 +80,3 @@ pub fn skeleton(text: &str) -> String {
     }
     words.join(" ")
 }
-

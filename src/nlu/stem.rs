@@ -47,11 +47,8 @@ pub fn stem(word: &str) -> String {
 fn remove_article(w: &mut Vec<char>) {
     let len = w.len();
     let long_article = len > 6 && ends_with(w, "ият");
-    let short_article = (len > 5
-        && ["ът", "то", "те", "та", "ия"]
-            .iter()
-            .any(|s| ends_with(w, s)))
-        || (len > 4 && ends_with(w, "ят"));
+    let short_article =
+        (len > 5 && ["ът", "то", "те", "та", "ия"].iter().any(|s| ends_with(w, s))) || (len > 4 && ends_with(w, "ят"));
     if long_article {
         w.truncate(len - 3);
     } else if short_article {
@@ -132,10 +129,7 @@ pub fn stem_en(word: &str) -> String {
         w.push('y');
     } else if ends_with(&w, "sses") {
         w.truncate(w.len() - 2);
-    } else if w.len() > 3
-        && ends_with(&w, "s")
-        && !["ss", "us", "is"].iter().any(|s| ends_with(&w, s))
-    {
+    } else if w.len() > 3 && ends_with(&w, "s") && !["ss", "us", "is"].iter().any(|s| ends_with(&w, s)) {
         w.pop();
     }
     if ends_with(&w, "ing") && w.len() - 3 >= 3 {
@@ -217,9 +211,7 @@ mod tests {
 
     #[test]
     fn english_words_that_only_look_inflected_are_kept() {
-        for word in [
-            "bus", "gas", "address", "status", "analysis", "sing", "bed", "ies", "",
-        ] {
+        for word in ["bus", "gas", "address", "status", "analysis", "sing", "bed", "ies", ""] {
             assert_eq!(stem_en(word), word);
         }
         assert_eq!(stem_en("café"), "café");

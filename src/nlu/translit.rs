@@ -25,20 +25,8 @@ struct Sequence {
     at_end: bool,
 }
 
-const fn seq(
-    latin: &'static str,
-    cyrillic: &'static str,
-    cost: u8,
-    official: bool,
-    at_end: bool,
-) -> Sequence {
-    Sequence {
-        latin,
-        cyrillic,
-        cost,
-        official,
-        at_end,
-    }
+const fn seq(latin: &'static str, cyrillic: &'static str, cost: u8, official: bool, at_end: bool) -> Sequence {
+    Sequence { latin, cyrillic, cost, official, at_end }
 }
 
 /// The sequences of the table, longest first among those that start alike.
@@ -196,20 +184,10 @@ fn readings_at(chars: &[char], position: usize, readings: &mut Vec<Reading>) {
     let c = rest[0];
     let options = letter_options(c);
     if options.is_empty() {
-        readings.push(Reading {
-            len: 1,
-            spelling: Spelling::Kept(c),
-            cost: 0,
-            official: false,
-        });
+        readings.push(Reading { len: 1, spelling: Spelling::Kept(c), cost: 0, official: false });
     }
     for &(cyrillic, cost) in options {
-        readings.push(Reading {
-            len: 1,
-            spelling: Spelling::Cyrillic(cyrillic),
-            cost,
-            official: false,
-        });
+        readings.push(Reading { len: 1, spelling: Spelling::Cyrillic(cyrillic), cost, official: false });
     }
     // Where an official digraph starts, taking its letters apart is the less likely reading.
     if longest_official > 0 {
@@ -279,12 +257,7 @@ impl Lattice {
             tail.push_str(&free_tails[position + first.len]);
             free_tails[position] = tail;
         }
-        Lattice {
-            readings,
-            starts,
-            reachable,
-            free_tails,
-        }
+        Lattice { readings, starts, reachable, free_tails }
     }
 
     fn at(&self, position: usize) -> &[Reading] {
@@ -301,8 +274,7 @@ impl Lattice {
         let mut found = Found::new(limit);
         let mut spelling = String::with_capacity(self.len() * 4);
         for cost in 0..u128::BITS {
-            if (self.reachable[0] >> cost) & 1 == 1 && self.walk(0, cost, &mut spelling, &mut found)
-            {
+            if (self.reachable[0] >> cost) & 1 == 1 && self.walk(0, cost, &mut spelling, &mut found) {
                 break;
             }
         }
@@ -358,11 +330,7 @@ struct Found {
 
 impl Found {
     fn new(limit: usize) -> Found {
-        Found {
-            spellings: Vec::new(),
-            slots: vec![0; 64],
-            limit,
-        }
+        Found { spellings: Vec::new(), slots: vec![0; 64], limit }
     }
 
     /// Keeps a spelling unless it is already there; returns true once the limit is reached.
@@ -406,9 +374,7 @@ fn hash(text: &str) -> u64 {
     const SEED: u64 = 0x517c_c1b7_2722_0a95;
     let mut hash: u64 = text.len() as u64;
     for chunk in text.as_bytes().chunks(8) {
-        let word = chunk
-            .iter()
-            .fold(0u64, |word, &byte| (word << 8) | u64::from(byte));
+        let word = chunk.iter().fold(0u64, |word, &byte| (word << 8) | u64::from(byte));
         hash = (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
     }
     hash ^ (hash >> 32)
@@ -491,9 +457,7 @@ mod tests {
 
     #[test]
     fn the_first_candidate_is_the_greedy_reading() {
-        for token in [
-            "kude", "izhod", "shema", "tzentar", "jena", "socialna", "iskam", "x",
-        ] {
+        for token in ["kude", "izhod", "shema", "tzentar", "jena", "socialna", "iskam", "x"] {
             assert_eq!(candidates(token, 100)[0], greedy(token), "{token}");
         }
     }

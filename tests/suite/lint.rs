@@ -53,7 +53,8 @@ fn a_step_going_nowhere_is_reported_at_file_and_line() {
 #[test]
 fn every_url_and_phone_number_in_the_text_is_on_the_allow_list() {
     let allow_text = std::fs::read_to_string(root().join("locales/allow-list.txt")).unwrap();
-    let allowed: BTreeSet<&str> = allow_text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    let allowed: BTreeSet<&str> =
+        allow_text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
     let mut unknown = Vec::new();
     for lang in Lang::ALL {
         let dir = root().join("locales").join(lang.code());
@@ -71,7 +72,11 @@ fn every_url_and_phone_number_in_the_text_is_on_the_allow_list() {
             }
         }
     }
-    assert!(unknown.is_empty(), "not on the allow-list (add them only with their FACTS.md row):\n{}", unknown.join("\n"));
+    assert!(
+        unknown.is_empty(),
+        "not on the allow-list (add them only with their FACTS.md row):\n{}",
+        unknown.join("\n")
+    );
 }
 
 #[test]
@@ -88,7 +93,12 @@ fn every_message_is_short_enough_for_a_phone() {
         for (id, info) in &locales.catalog[&lang] {
             let text = locales.render(lang, &sofia_bot::engine::Msg::new(id));
             let len = text.chars().count();
-            assert!(len <= 700, "{}:{}: \"{id}\" is {len} characters; keep answers to about 600", info.file.display(), info.line);
+            assert!(
+                len <= 700,
+                "{}:{}: \"{id}\" is {len} characters; keep answers to about 600",
+                info.file.display(),
+                info.line
+            );
         }
     }
 }
@@ -107,18 +117,23 @@ fn numbers(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let starts = chars[i].is_ascii_digit() || (chars[i] == '+' && chars.get(i + 1).is_some_and(char::is_ascii_digit));
+        let starts =
+            chars[i].is_ascii_digit() || (chars[i] == '+' && chars.get(i + 1).is_some_and(char::is_ascii_digit));
         let glued = i > 0 && (chars[i - 1].is_alphanumeric() || ".,:/-".contains(chars[i - 1]));
         if !starts || glued {
             i += 1;
             continue;
         }
         let mut j = i + 1;
-        while j < chars.len() && (chars[j].is_ascii_digit() || (chars[j] == ' ' && chars.get(j + 1).is_some_and(char::is_ascii_digit))) {
+        while j < chars.len()
+            && (chars[j].is_ascii_digit() || (chars[j] == ' ' && chars.get(j + 1).is_some_and(char::is_ascii_digit)))
+        {
             j += 1;
         }
         let run: String = chars[i..j].iter().collect();
-        let glued_after = chars.get(j).is_some_and(|c| c.is_alphanumeric() || (".,:/-".contains(*c) && chars.get(j + 1).is_some_and(char::is_ascii_digit)));
+        let glued_after = chars.get(j).is_some_and(|c| {
+            c.is_alphanumeric() || (".,:/-".contains(*c) && chars.get(j + 1).is_some_and(char::is_ascii_digit))
+        });
         if run.chars().filter(char::is_ascii_digit).count() >= 3 && !glued_after {
             out.push(run.trim().to_string());
         }
@@ -149,7 +164,12 @@ fn every_intent_has_at_least_25_examples_per_language() {
             for lang in Lang::ALL {
                 let n = intent.examples.get(&lang).map_or(0, Vec::len);
                 if n < 25 {
-                    short.push(format!("{}:{}: intent \"{}\" has {n} {lang} examples", flow.file.display(), intent.line, intent.id));
+                    short.push(format!(
+                        "{}:{}: intent \"{}\" has {n} {lang} examples",
+                        flow.file.display(),
+                        intent.line,
+                        intent.id
+                    ));
                 }
             }
         }

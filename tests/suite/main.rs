@@ -4,6 +4,6 @@
 mod bad_input;
 mod cli;
 mod lint;
-mod support;
 mod store;
+mod support;
 mod understanding;

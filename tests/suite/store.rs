@@ -32,7 +32,8 @@ async fn a_half_filled_form_survives_a_restart() {
         let a = assistant(&db).await;
         a.handle(CHANNEL, "42", text("/human"), None, chrono::Utc::now()).await.unwrap();
         a.handle(CHANNEL, "42", text("/start housing"), None, chrono::Utc::now()).await.unwrap();
-        let out = a.handle(CHANNEL, "42", text("искам да подам сигнал за боклук"), None, chrono::Utc::now()).await.unwrap();
+        let out =
+            a.handle(CHANNEL, "42", text("искам да подам сигнал за боклук"), None, chrono::Utc::now()).await.unwrap();
         a.store.close().await;
         out.last().unwrap().clone()
     };
@@ -66,7 +67,13 @@ async fn many_concurrent_turns_all_commit() {
         let s = store.clone();
         tasks.push(tokio::spawn(async move {
             for n in 0..10 {
-                let line = Line { incoming: true, kind: "text".into(), body: format!("{chat}-{n}"), lang: "bg".into(), ..Line::default() };
+                let line = Line {
+                    incoming: true,
+                    kind: "text".into(),
+                    body: format!("{chat}-{n}"),
+                    lang: "bg".into(),
+                    ..Line::default()
+                };
                 let turn = TurnRecord {
                     channel: "test".into(),
                     chat: chat.to_string(),

@@ -15,13 +15,17 @@ pub fn root() -> &'static Path {
 /// The shipped flows, loaded once for the whole suite.
 pub fn flows() -> &'static Flows {
     static FLOWS: OnceLock<Flows> = OnceLock::new();
-    FLOWS.get_or_init(|| load_flows(&root().join("dialogs"), Settings::default()).unwrap_or_else(|e| panic!("dialogs do not load: {e:?}")))
+    FLOWS.get_or_init(|| {
+        load_flows(&root().join("dialogs"), Settings::default())
+            .unwrap_or_else(|e| panic!("dialogs do not load: {e:?}"))
+    })
 }
 
 /// The shipped text, loaded once for the whole suite.
 pub fn locales() -> &'static Locales {
     static LOCALES: OnceLock<Locales> = OnceLock::new();
-    LOCALES.get_or_init(|| Locales::load(&root().join("locales")).unwrap_or_else(|e| panic!("locales do not load: {e:?}")))
+    LOCALES
+        .get_or_init(|| Locales::load(&root().join("locales")).unwrap_or_else(|e| panic!("locales do not load: {e:?}")))
 }
 
 /// A database file in its own temporary folder, removed when the guard drops.
