@@ -17,35 +17,34 @@ education-btn-ask = Ask a staff member
 education-btn-describe = Write to a staff member
 
 education-kindergarten =
-    Municipal kindergartens and nurseries (детска градина, ясла) take applications only online, through ИСОДЗ (ISODZ), the city's kindergarten system.
-    In short: you create a family profile, tick the priority criteria that apply to you and list the kindergartens you want, in order. Children are ranked by points.
-    Check the exact rules and this year's calendar on the site.
+    Municipal kindergartens and nurseries (детска градина, ясла) take applications only online, through ИСОДЗ (ISODZ), the city's kindergarten system. The ranking is done there too.
+    How to apply, how children are ranked and this year's calendar: please check on the system's website.
     https://kg.sofia.bg
 
 education-ranking =
-    In short: children are ranked by points. The ranking happens only in ИСОДЗ (ISODZ), and the results are there too.
-    I can't see your child's result, and I don't give dates, because the calendar changes every year. The rules, the criteria and the calendar are on the site.
+    The ranking for municipal kindergartens and nurseries is done only in ИСОДЗ (ISODZ), the city's kindergarten system. Please check your child's result there: I can't see it.
+    I don't give dates either, because the calendar changes every year. How points are counted, the criteria and the calendar: please check on the site.
     https://kg.sofia.bg
 
 education-first-grade =
-    First-grade admission (прием в първи клас) doesn't go through ИСОДЗ, the kindergarten system. It has its own municipal system.
-    I don't have checked details about it, so I can't tell you its rules or deadlines. Please look them up on the Sofia Municipality (Столична община) site, or ask a staff member.
+    I don't have checked information on first-grade admission (прием в първи клас): how to apply, the rules or the deadlines.
+    Please check the Sofia Municipality (Столична община) website, or ask a staff member with the button below.
     https://www.sofia.bg
 
 education-school =
-    For a problem at a school or kindergarten (how your child is treated, bullying, a transfer) I don't have a ready answer.
-    A Sofia Municipality staff member can look at your case. Tap the button and briefly describe what is happening.
+    I don't have a ready answer for a problem at a school or kindergarten (how your child is treated, bullying, a transfer).
+    I can pass your case to a Sofia Municipality staff member. Tap the button and briefly describe what is happening.
     If anyone is in danger, call 112 now.
     https://www.sofia.bg
 
 education-adult =
     I don't have checked information on adult courses or on finishing school as an adult.
-    A staff member can help you find out where to go. Tap the button and write what you would like to learn.
+    I can pass your question to a staff member. Tap the button and write what you would like to learn.
     https://www.sofia.bg
 
 education-scholarship =
     I don't have checked information on scholarships, and I don't want to mislead you.
-    A staff member can answer your question. Tap the button and describe it briefly.
+    I can pass your question to a staff member. Tap the button and describe it briefly.
     https://www.sofia.bg
 
 education-ask-school =

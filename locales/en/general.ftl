@@ -29,7 +29,7 @@ general-privacy =
     We keep your conversation with the assistant and what you fill in on forms. We use them to answer you and to improve the service.
 
     Who sees it: Sofia Municipality staff, when your conversation is passed to one of them.
-    How long: conversations not passed to staff, 90 days; cases handled by staff, 2 years after they are closed.
+    How long: the planned periods are 90 days for a conversation not passed to staff, and 2 years after closing for a case handled by staff. Automatic deletion after these periods is still being put in place.
 
     To see or delete your data, ask a staff member.
     https://www.sofia.bg

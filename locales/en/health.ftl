@@ -18,21 +18,20 @@ health-btn-human = Ask a staff member
 ## GP (личен лекар)
 
 health-gp-choose =
-    If you don't have a GP (личен лекар, also called ОПЛ) yet, you can usually register with one at any time. Before you go, check the current rules on the website of the National Health Insurance Fund (НЗОК, NHIF).
+    If you don't have a GP (личен лекар, also called ОПЛ) yet, please check on the website of the National Health Insurance Fund (НЗОК, NHIF) how and when you can register with one.
     I don't have a list of GPs who are taking new patients. If you like, I can pass your question to a staff member.
     https://www.nhif.bg
 
 health-gp-change =
-    You can change your GP twice a year: from 1 to 30 June and from 1 to 31 December.
+    You can change your GP (личен лекар) twice a year: from 1 to 30 June and from 1 to 31 December.
     Outside those months, only if you have moved to a new address or your GP stops practising.
-    The registration form is on the website of the health insurance fund (NHIF). Fill it in and take it to your new GP.
+    For how the change works, please check the website of the National Health Insurance Fund (НЗОК, NHIF).
     https://www.nhif.bg
 
 ## Health insurance and the NHIF
 
 health-insurance =
-    You can check whether you are health-insured with an online service of the National Revenue Agency (НАП, NRA).
-    Its website explains how to get access.
+    To find out how to check whether you are health-insured, please see the website of the National Revenue Agency (НАП, NRA).
     https://nra.bg
 
 health-nhif =
@@ -85,5 +84,5 @@ health-care-ask-district =
 health-care-retry-district = I didn't recognise that district. Please write the district or neighbourhood, for example Lyulin or Mladost 1.
 
 health-care-sent =
-    Thank you. I've passed your request to a staff member (district: { $district }). They will look at it and reply here, in this chat.
+    Thank you. I've passed your request to a staff member (district: { $district }). They will look at it and reply here, in this chat, but I can't say when.
     If someone's life is in danger, call 112 now.

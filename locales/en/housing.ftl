@@ -25,9 +25,9 @@ housing-municipal-retry-district =
     I didn't recognise that district. Please type its name, for example Krasno selo, Lozenets or Nadezhda.
 
 housing-municipal =
-    To apply for municipal housing (общинско жилище), go to the district administration (районна администрация) of { $district }. The rules come from Sofia Municipality's ordinance on municipal housing.
+    For municipal housing (общинско жилище), contact the district administration (районна администрация) of { $district }. Ask them, or check the Sofia Municipality website, how to apply, who is eligible and which documents you need.
 
-    Please check with the district administration or on the municipality's website who is eligible and which documents you need.
+    I can also pass your question to a staff member.
     https://www.sofia.bg
 
 ## Address registration

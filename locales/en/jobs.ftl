@@ -2,8 +2,8 @@
 
 jobs-title = Jobs and the Labour Office
 
-jobs-menu = 💼 Jobs and the Labour Office.
-    I can tell you how to register at the Labour Office (Бюро по труда), what to do about unemployment benefit, and where to look for work. Pick a topic:
+jobs-menu = 💼 Jobs and the Labour Office (Бюро по труда). What can I help you with?
+    Pick a topic.
 
 jobs-btn-register = Register at the Labour Office
 jobs-btn-benefit = Unemployment benefit
@@ -12,16 +12,16 @@ jobs-btn-vacancies = Jobs at the municipality
 jobs-btn-business = Starting a business
 jobs-btn-ask-staff = Pass it to a staff member
 
-jobs-register = You register as a job seeker at the Labour Office (Дирекция „Бюро по труда“) for your permanent or current address. You can register from the age of 16.
+jobs-register = Register as a job seeker at the Labour Office (Дирекция „Бюро по труда“) for your permanent or current address. You can register from the age of 16.
 
     You need to be registered to use the services of the Employment Agency (Агенция по заетостта).
 
     More on the agency's website:
     https://www.az.government.bg
 
-jobs-benefit = For unemployment benefit, the first step is to register at the Labour Office (Бюро по труда).
+jobs-benefit = I have no confirmed information on unemployment benefit: what you need to do, who qualifies, how much it is or for how long, and I don't want to mislead you.
 
-    I have no confirmed information on how much it is, who qualifies or for how long. Ask a staff member, or check the official websites:
+    Ask a staff member, or check the official websites:
     https://www.az.government.bg
     https://nssi.bg
 
@@ -48,5 +48,5 @@ jobs-business-retry = Please describe the business in a few words, for example: 
 
 jobs-business-sent = Thank you! I've passed your question about “{ $business }” to a staff member.
 
-    You can also ask Call Sofia, the city's 24/7 helpline, on 0700 17 310 or at:
+    You can also ask Call Sofia, the city's 24/7 contact centre, on 0700 17 310 or online:
     https://call.sofia.bg

@@ -27,13 +27,13 @@ mobility-tickets =
     https://www.sofiatraffic.bg
 
 mobility-lines =
-    Routes and timetables for buses, trams, trolleybuses and the metro are on the website of the Urban Mobility Center (ЦГМ).
+    For routes and timetables of Sofia's buses, trams, trolleybuses and metro, please check the website of the Urban Mobility Center (Център за градска мобилност, ЦГМ).
 
     I don't have the timetables myself, so I can't tell you when the next bus or tram comes.
     https://www.sofiatraffic.bg
 
 mobility-parking-pay =
-    You pay for street parking by text message (SMS). Write your car's registration number and send it:
+    You can pay for street parking by text message (SMS). Write your car's registration number and send it:
     • to 1302 for the blue zone;
     • to 1303 for the green zone.
 
