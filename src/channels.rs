@@ -3,6 +3,7 @@
 //! committed.
 
 pub mod console;
+pub mod telegram;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -47,6 +48,22 @@ impl Assistant {
         channel_lang: Option<Lang>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Outgoing>, StoreError> {
+        let (record, out) = self.prepare(channel, chat, input, channel_lang, now).await?;
+        self.store.commit_turn(record).await?;
+        Ok(out)
+    }
+
+    /// Everything `handle` does but the commit: loads the session, steps, renders, and returns
+    /// the rows to commit with what to send. A channel that must write more in the same
+    /// transaction (Telegram's inbox and outbox) commits the record itself.
+    pub async fn prepare(
+        &self,
+        channel: &str,
+        chat: &str,
+        input: Input,
+        channel_lang: Option<Lang>,
+        now: DateTime<Utc>,
+    ) -> Result<(TurnRecord, Vec<Outgoing>), StoreError> {
         let session = match self.store.load_session(channel, chat).await? {
             Some(json) => Session::restore(&json),
             None => Session::new(channel_lang.unwrap_or_default()),
@@ -55,8 +72,7 @@ impl Assistant {
         let incoming = Incoming { input, channel_lang };
         let (turn, out) = respond(&self.flows, &self.locales, session, &incoming, now);
         let record = record_turn(channel, chat, &incoming.input, &turn, &out, now);
-        self.store.commit_turn(record).await?;
-        Ok(out)
+        Ok((record, out))
     }
 }
 
@@ -86,7 +102,9 @@ pub fn render(locales: &Locales, turn: &Turn) -> Vec<Outgoing> {
             text: locales.render(lang, text),
             buttons: buttons
                 .iter()
-                .map(|row| row.iter().map(|b| Shown { label: locales.render(lang, &b.label), data: b.data.clone() }).collect())
+                .map(|row| {
+                    row.iter().map(|b| Shown { label: locales.render(lang, &b.label), data: b.data.clone() }).collect()
+                })
                 .collect(),
             lang,
             flow: flow.clone(),
@@ -121,7 +139,14 @@ pub fn press_typed_button(input: Input, session: &Session, flows: &Flows, locale
 }
 
 /// The rows a turn adds: the citizen's input, every reply, every escalation.
-fn record_turn(channel: &str, chat: &str, input: &Input, turn: &Turn, out: &[Outgoing], now: DateTime<Utc>) -> TurnRecord {
+fn record_turn(
+    channel: &str,
+    chat: &str,
+    input: &Input,
+    turn: &Turn,
+    out: &[Outgoing],
+    now: DateTime<Utc>,
+) -> TurnRecord {
     let at_ms = now.timestamp_millis();
     let lang = turn.session.lang.code().to_string();
     let (flow, step) = match &turn.session.at {
@@ -167,7 +192,14 @@ fn record_turn(channel: &str, chat: &str, input: &Input, turn: &Turn, out: &[Out
             ..Escalation::default()
         })
         .collect();
-    TurnRecord { channel: channel.into(), chat: chat.into(), at_ms, session_json: turn.session.to_json(), lines, escalations }
+    TurnRecord {
+        channel: channel.into(),
+        chat: chat.into(),
+        at_ms,
+        session_json: turn.session.to_json(),
+        lines,
+        escalations,
+    }
 }
 
 /// The kind and the stored body of an input.

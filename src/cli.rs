@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::channels::{Assistant, console};
-use crate::config::Config;
+use crate::channels::{Assistant, console, telegram};
+use crate::config::{Config, RawTelegram, TelegramConfig};
 use crate::engine::{Flows, load_flows};
 use crate::i18n::Locales;
 use crate::lang::Lang;
@@ -43,6 +43,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve citizens on Telegram (token in TELOXIDE_TOKEN); long polling unless a webhook
+    /// URL is given.
+    Run {
+        /// The database file.
+        #[arg(long, default_value = "sofia-bot.db")]
+        db: PathBuf,
+        /// Webhook mode: the public HTTPS URL Telegram posts to (or SOFIA_WEBHOOK_URL).
+        #[arg(long)]
+        webhook_url: Option<String>,
+        /// Webhook mode: the address to listen on, behind the TLS proxy (or SOFIA_LISTEN;
+        /// default 0.0.0.0:8080).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Webhook mode: the secret Telegram sends back (or SOFIA_WEBHOOK_SECRET, which keeps
+        /// it out of the process list).
+        #[arg(long)]
+        webhook_secret: Option<String>,
+    },
     /// Load dialogs/ and locales/ and report every problem with file:line.
     Check,
     /// Measure understanding on a labelled TSV (columns text, label, optional style).
@@ -64,6 +82,14 @@ enum Command {
         /// How many turns each citizen takes.
         #[arg(long, default_value_t = 20)]
         turns: usize,
+        /// Through Telegram instead: teloxide against a fake Bot API server in this process,
+        /// with the inbox, the processor and the sender.
+        #[arg(long)]
+        telegram: bool,
+        /// With --telegram: updates a second offered over all citizens for the latency run
+        /// (0: skip it).
+        #[arg(long, default_value_t = 3000.0)]
+        rate: f64,
     },
 }
 
@@ -86,11 +112,16 @@ pub fn main() -> ExitCode {
 
 fn init_logs() {
     // RUST_LOG as a list of targets and levels ("info", "sofia_bot=debug"); warnings by default.
-    let filter: tracing_subscriber::filter::Targets =
-        std::env::var("RUST_LOG").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| "warn".parse().expect("a valid filter"));
+    let filter: tracing_subscriber::filter::Targets = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| "warn".parse().expect("a valid filter"));
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
-    let _ = tracing_subscriber::registry().with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr)).with(filter).try_init();
+    let _ = tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(filter)
+        .try_init();
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -126,19 +157,70 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Chat { db, user, lang, json } => {
             let (flows, locales) = load(&config)?;
             runtime()?.block_on(async {
-                let store = Store::open(&db, config.durability).await.with_context(|| format!("opening {}", db.display()))?;
+                let store =
+                    Store::open(&db, config.durability).await.with_context(|| format!("opening {}", db.display()))?;
                 let assistant = Assistant { flows, locales, store };
                 console::run(&assistant, &user, lang, json).await?;
                 assistant.store.close().await;
                 Ok(ExitCode::SUCCESS)
             })
         }
-        Command::Bench { citizens, turns } => {
+        Command::Bench { citizens, turns, telegram: true, rate } => {
+            let (flows, locales) = load(&config)?;
+            runtime()?.block_on(crate::bench::telegram(flows, locales, config.durability, citizens, turns, rate))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { citizens, turns, telegram: false, .. } => {
             let (flows, locales) = load(&config)?;
             runtime()?.block_on(crate::bench::run(flows, locales, config.durability, citizens, turns))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Run { db, webhook_url, listen, webhook_secret } => {
+            let telegram_config = TelegramConfig::parse(RawTelegram::from_env(webhook_url, listen, webhook_secret))?;
+            let (flows, locales) = load(&config)?;
+            runtime()?.block_on(run_telegram(flows, locales, &config, telegram_config, &db))?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// `sofia-bot run`: serves until SIGTERM or SIGINT, then stops taking updates, finishes the
+/// turns in flight and flushes the store.
+async fn run_telegram(
+    flows: Flows,
+    locales: Locales,
+    config: &Config,
+    tg: TelegramConfig,
+    db: &std::path::Path,
+) -> anyhow::Result<()> {
+    let store = Store::open(db, config.durability).await.with_context(|| format!("opening {}", db.display()))?;
+    let assistant = std::sync::Arc::new(Assistant { flows, locales, store: store.clone() });
+    let bot = telegram::bot(tg.token.expose(), tg.api_url.as_ref());
+    let intake = match tg.webhook {
+        Some(w) => telegram::Intake::Webhook { url: w.url, listen: w.listen, secret: w.secret },
+        None => telegram::Intake::Polling,
+    };
+    let settings = telegram::Settings { intake, limits: tg.limits, ..telegram::Settings::default() };
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "SIGTERM cannot be caught; stop with Ctrl-C");
+                let _ = tokio::signal::ctrl_c().await;
+                let _ = stop.send(true);
+                return;
+            }
+        };
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM: stopping"),
+            _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: stopping"),
+        }
+        let _ = stop.send(true);
+    });
+    let served = telegram::serve(bot, assistant.clone(), settings, stopped).await;
+    store.close().await;
+    served.context("serving Telegram")
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -147,9 +229,8 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 /// Loads flows and text, or fails with every problem listed.
 pub fn load(config: &Config) -> anyhow::Result<(Flows, Locales)> {
-    let show = |errors: Vec<crate::engine::LoadError>| {
-        errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
-    };
+    let show =
+        |errors: Vec<crate::engine::LoadError>| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n");
     let locales = Locales::load(&config.locales).map_err(|e| anyhow::anyhow!("{}", show(e)))?;
     let flows = load_flows(&config.dialogs, config.engine.clone()).map_err(|e| anyhow::anyhow!("{}", show(e)))?;
     Ok((flows, locales))

@@ -1,13 +1,13 @@
 //! sofia-bot: a citizen assistant. A pure dialogue engine over flows in `dialogs/` and text
 //! in `locales/`, with channels, a store and the staff side around it.
 
+pub mod bench; // `sofia-bot bench`: simulated citizens through engine and store
 pub mod channels; // the loop every channel shares, and the channels (console)
 pub mod check; // `sofia-bot check`: every problem in dialogs/ and locales/, at file:line
 pub mod cli; // the command line
 pub mod config; // settings from flags and the environment, validated
 pub mod engine; // the pure dialogue core: step(flows, session, input, now) -> Turn
 pub mod eval; // `sofia-bot eval`: accuracy of understanding on a labelled set
-pub mod bench; // `sofia-bot bench`: simulated citizens through engine and store
 pub mod i18n; // Fluent bundles: message ids and arguments into text
 pub mod lang; // the languages spoken
 pub mod nlu; // understanding text: normalising, transliterating, stemming, scoring

@@ -1,0 +1,261 @@
+//! The Telegram channel: citizens on Telegram, every message answered once, none lost.
+//!
+//! ```text
+//! getUpdates / webhook --> inbox (durable) --> processor (per chat, in order)
+//!     --> turn + update done + outbox rows (one transaction) --> sender --> Telegram
+//! ```
+//!
+//! An update is stored in the inbox before Telegram may forget it: before the webhook's 200,
+//! and before the next getUpdates offset confirms it. The processor runs the loop every channel
+//! shares; its commit marks the update done and queues the replies in the outbox. The sender
+//! delivers the outbox and marks each row sent. On start, pending updates and unsent rows are
+//! handled first. What it must not do: talk in groups, or send before the turn is committed.
+//!
+//! Modules: `read` (update -> engine input), `render` (replies -> Bot API requests), `poll`,
+//! `webhook`, `process`, `send`, with `lanes` (per-chat order) and `rate` (Telegram's rates);
+//! `fake` is a fake Bot API server for the tests and the benchmark.
+
+pub mod fake;
+mod lanes;
+pub mod poll;
+pub mod process;
+pub mod rate;
+pub mod read;
+pub mod render;
+pub mod send;
+pub mod webhook;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use teloxide::RequestError;
+use teloxide::prelude::*;
+use teloxide::types::{BotCommand, BotCommandScope};
+use tokio::sync::watch;
+
+use self::process::Processor;
+use self::rate::Limits;
+use self::send::Sender;
+use crate::channels::Assistant;
+use crate::config::Secret;
+use crate::lang::Lang;
+use crate::store::StoreError;
+
+/// The channel's name in sessions and transcripts.
+pub const CHANNEL: &str = "telegram";
+
+/// How updates reach the bot.
+#[derive(Debug, Clone)]
+pub enum Intake {
+    /// Long polling with getUpdates.
+    Polling,
+    /// Telegram POSTs to `url`; we listen on `listen` (behind a TLS proxy).
+    Webhook { url: url::Url, listen: SocketAddr, secret: Secret },
+}
+
+/// How the channel runs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub intake: Intake,
+    pub limits: Limits,
+    /// The long-polling timeout; below teloxide's 17 s HTTP timeout.
+    pub poll_timeout: Duration,
+    /// Turns under way at once, over all chats.
+    pub turns: usize,
+    /// Requests in flight to Telegram at once.
+    pub sends: usize,
+    /// A turn slower than this shows "typing...".
+    pub typing_after: Duration,
+    /// After a stop, how long the sender may go on delivering committed replies.
+    pub drain: Duration,
+    /// Set the command menu at start.
+    pub set_commands: bool,
+    /// Handle updates; false only stores them (to test a crash between inbox and reply).
+    pub process: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            intake: Intake::Polling,
+            limits: Limits::default(),
+            poll_timeout: Duration::from_secs(10),
+            turns: 512,
+            sends: 128,
+            typing_after: Duration::from_millis(1500),
+            drain: Duration::from_secs(5),
+            set_commands: true,
+            process: true,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TelegramError {
+    /// What the Bot API answered, as `describe` tells it (never the token or message text).
+    #[error("telegram: {0}")]
+    Telegram(String),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("listening on {addr}: {error}")]
+    Listen { addr: SocketAddr, error: std::io::Error },
+}
+
+impl From<RequestError> for TelegramError {
+    fn from(e: RequestError) -> Self {
+        TelegramError::Telegram(describe(&e))
+    }
+}
+
+/// A Bot API error fit for a log. teloxide's own text can hold the request URL, which holds
+/// the token, or a response body, which can hold citizens' messages: neither appears here.
+pub fn describe(e: &RequestError) -> String {
+    match e {
+        RequestError::Api(api) => api.to_string(),
+        RequestError::RetryAfter(s) => format!("retry after {} s", s.seconds()),
+        RequestError::MigrateToChatId(_) => "the group became a supergroup".into(),
+        RequestError::Network(n) if n.is_timeout() => "network error: timed out".into(),
+        RequestError::Network(n) if n.is_connect() => "network error: cannot connect to the Bot API server".into(),
+        RequestError::Network(n) => match n.status() {
+            Some(status) => format!("network error: HTTP {status}"),
+            None => "network error".into(),
+        },
+        RequestError::InvalidJson { .. } => "the Bot API answered something that is not its JSON".into(),
+        RequestError::Io(_) => "i/o error".into(),
+    }
+}
+
+/// Serves citizens until `stop` turns true, then takes no new updates, finishes the turns in
+/// flight, gives the sender `drain` to deliver, and flushes the store.
+pub async fn serve(
+    bot: Bot,
+    assistant: Arc<Assistant>,
+    settings: Settings,
+    stop: watch::Receiver<bool>,
+) -> Result<(), TelegramError> {
+    let me = bot.get_me().await?;
+    tracing::info!(bot = %me.username(), "connected to the Bot API");
+    match &settings.intake {
+        // getUpdates fails while a webhook is set.
+        Intake::Polling => {
+            bot.delete_webhook().await?;
+        }
+        Intake::Webhook { url, secret, .. } => {
+            bot.set_webhook(url.clone()).secret_token(secret.expose()).allowed_updates(poll::ALLOWED).await?;
+        }
+    }
+    if settings.set_commands {
+        set_commands(&bot, &assistant.locales).await;
+    }
+    let store = assistant.store.clone();
+    // Handled updates are kept a week (Telegram redelivers for 24 hours), then pruned: at
+    // start and every hour.
+    let pruning = {
+        let (store, mut stop) = (store.clone(), stop.clone());
+        tokio::spawn(async move {
+            loop {
+                let week_ago = chrono::Utc::now().timestamp_millis() - 7 * 24 * 3600 * 1000;
+                if let Err(e) = store.prune(week_ago).await {
+                    tracing::warn!(error = %e, "old inbox and outbox rows could not be pruned");
+                }
+                tokio::select! {
+                    _ = stop.wait_for(|s| *s) => return,
+                    _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+                }
+            }
+        })
+    };
+
+    // Unsent replies first, then pending updates: a chat's order stays as it was.
+    let (sender_stop, sender_stopped) = watch::channel(false);
+    let sender = Sender::start(bot.clone(), store.clone(), settings.limits, settings.sends, sender_stopped);
+    let unsent = store.pending_outbox().await?;
+    if !unsent.is_empty() {
+        tracing::info!(rows = unsent.len(), "sending replies left unsent");
+    }
+    sender.enqueue(unsent);
+    let processor = settings.process.then(|| {
+        Processor::start(assistant.clone(), sender.clone(), bot.clone(), settings.turns, settings.typing_after)
+    });
+    if let Some(p) = &processor {
+        let pending = store.pending_updates().await?;
+        if !pending.is_empty() {
+            tracing::info!(updates = pending.len(), "handling updates left pending");
+        }
+        for update in pending {
+            p.push(update);
+        }
+    }
+
+    let intake = match &settings.intake {
+        Intake::Polling => {
+            let offset = poll::first_offset(&store).await;
+            poll::poll(bot.clone(), store.clone(), processor.clone(), settings.poll_timeout, offset, stop.clone())
+                .await;
+            Ok(())
+        }
+        Intake::Webhook { url, listen, secret } => {
+            let hook = Arc::new(webhook::Hook {
+                store: store.clone(),
+                processor: processor.clone(),
+                secret: secret.expose().to_string(),
+            });
+            let path = if url.path().is_empty() { "/" } else { url.path() };
+            let app = webhook::router(path, hook);
+            match tokio::net::TcpListener::bind(listen).await {
+                Ok(listener) => {
+                    tracing::info!(%listen, path, "webhook listening");
+                    let mut stop = stop.clone();
+                    let served = axum::serve(listener, app)
+                        .with_graceful_shutdown(async move {
+                            let _ = stop.wait_for(|s| *s).await;
+                        })
+                        .await;
+                    served.map_err(|error| TelegramError::Listen { addr: *listen, error })
+                }
+                Err(error) => Err(TelegramError::Listen { addr: *listen, error }),
+            }
+        }
+    };
+
+    // Stopping: no new updates; finish the turns in flight; let the sender deliver for a while.
+    if let Some(p) = &processor {
+        p.close();
+        p.idle().await;
+    }
+    sender.close(false);
+    if tokio::time::timeout(settings.drain, sender.idle()).await.is_err() {
+        tracing::info!(rows = sender.queued(), "replies left for the next start");
+        sender.close(true);
+        let _ = sender_stop.send(true);
+        sender.idle().await;
+    }
+    pruning.abort();
+    store.flush().await?;
+    intake
+}
+
+/// The command menu in Bulgarian (`bg`) and, for everyone else, in English.
+async fn set_commands(bot: &Bot, locales: &crate::i18n::Locales) {
+    for (lang, code) in [(Lang::Bg, Some("bg")), (Lang::En, None)] {
+        let commands: Vec<BotCommand> =
+            render::command_menu(locales, lang).into_iter().map(|(c, d)| BotCommand::new(c, d)).collect();
+        let mut call = bot.set_my_commands(commands).scope(BotCommandScope::Default);
+        if let Some(code) = code {
+            call = call.language_code(code);
+        }
+        if let Err(e) = call.await {
+            tracing::warn!(error = %describe(&e), lang = %lang, "the command menu could not be set");
+        }
+    }
+}
+
+/// A bot for a token and, if given, another Bot API server (a local telegram-bot-api, a fake).
+pub fn bot(token: &str, api_url: Option<&url::Url>) -> Bot {
+    let bot = Bot::with_client(token, teloxide::net::client_from_env());
+    match api_url {
+        Some(url) => bot.set_api_url(url.clone()),
+        None => bot,
+    }
+}

@@ -1,0 +1,341 @@
+//! A fake Telegram Bot API server for the tests and `sofia-bot bench --telegram`: axum on
+//! 127.0.0.1:0, talked to by the real teloxide client over HTTP.
+//!
+//! It serves getUpdates from a scripted queue (honouring `offset`, long polling with
+//! `timeout`), records every request, and checks requests the way Telegram does: fields and
+//! their types against the Bot API description (`bot-api.json`, from api.json), message text
+//! 1-4096 characters after HTML parsing, HTML with only Telegram's tags and balanced,
+//! callback_data 1-64 bytes, at most 8 buttons a row, every callback answered once. It can
+//! answer the next call of a method with 429 (with `retry_after`), 5xx, or 403.
+//!
+//! It never touches the network beyond 127.0.0.1 and holds no real token.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::routing::post;
+use serde_json::{Value, json};
+use tokio::sync::{Notify, mpsc};
+
+mod check;
+mod citizen;
+mod serve;
+
+pub use check::parse_html;
+pub use citizen::Citizen;
+use citizen::{bot_user, chat_in};
+
+/// The token the fake accepts.
+pub const TOKEN: &str = "123456:TEST-fake-token";
+/// The fake bot's user id and name.
+const BOT_ID: i64 = 4242;
+const BOT_USERNAME: &str = "sofia_test_bot";
+
+/// A request the fake received, with what it answered.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// The method as Telegram names it (`sendMessage`), whatever the case it was called in.
+    pub method: String,
+    pub body: Value,
+    pub at: Instant,
+    pub status: u16,
+    /// The chat it was about, if any.
+    pub chat: Option<i64>,
+}
+
+/// An answer the fake gives the next call of a method instead of doing it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// 429 Too Many Requests with `retry_after` seconds.
+    RetryAfter(u32),
+    /// 500 Internal Server Error (teloxide itself then waits 10 s before reading it).
+    ServerError,
+    /// 403 bot was blocked by the user.
+    Blocked,
+}
+
+/// The fake server. Dropping it stops it.
+pub struct FakeBotApi {
+    inner: Arc<Inner>,
+    addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+struct Inner {
+    state: Mutex<FakeState>,
+    /// Woken on every new update and every request.
+    changed: Notify,
+    /// Keep every request (tests); the benchmark only taps them.
+    record: bool,
+    taps: Mutex<HashMap<i64, mpsc::UnboundedSender<Recorded>>>,
+}
+
+#[derive(Default)]
+struct FakeState {
+    queue: VecDeque<(i64, Value)>,
+    next_update_id: i64,
+    next_message_id: i64,
+    /// Updates below this are confirmed.
+    confirmed: i64,
+    handed_out: usize,
+    requests: Vec<Recorded>,
+    /// Successful calls per method, kept even when requests are not recorded.
+    counts: HashMap<String, usize>,
+    violations: Vec<String>,
+    faults: Vec<(String, Fault)>,
+    /// callback query id -> (chat, answered)
+    callbacks: HashMap<String, (i64, bool)>,
+    next_callback: u64,
+    known_chats: std::collections::HashSet<i64>,
+    blocked: std::collections::HashSet<i64>,
+    webhook: Option<String>,
+    /// Updates to hand out once more, whatever the offset.
+    again: Vec<Value>,
+}
+
+impl FakeBotApi {
+    /// Starts a fake that records every request.
+    pub async fn start() -> FakeBotApi {
+        FakeBotApi::start_with(true).await
+    }
+
+    /// Starts a fake; `record: false` keeps no request list (for long benchmarks).
+    pub async fn start_with(record: bool) -> FakeBotApi {
+        let inner = Arc::new(Inner {
+            state: Mutex::new(FakeState { next_update_id: 1000, next_message_id: 1, ..FakeState::default() }),
+            changed: Notify::new(),
+            record,
+            taps: Mutex::new(HashMap::new()),
+        });
+        let app = Router::new().route("/{token}/{method}", post(serve::handle)).with_state(inner.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a local port for the fake Bot API");
+        let addr = listener.local_addr().expect("a bound address");
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeBotApi { inner, addr, task }
+    }
+
+    /// The address to give teloxide (`TELOXIDE_API_URL`).
+    pub fn url(&self) -> url::Url {
+        url::Url::parse(&format!("http://{}", self.addr)).expect("a valid URL")
+    }
+
+    /// A teloxide bot that talks to this fake.
+    pub fn bot(&self) -> teloxide::Bot {
+        super::bot(TOKEN, Some(&self.url()))
+    }
+
+    /// Queues an update (an object without `update_id`) and returns its new update_id.
+    pub fn push(&self, update: Value) -> i64 {
+        let id = {
+            let mut s = self.inner.lock();
+            let id = s.next_update_id;
+            s.next_update_id += 1;
+            id
+        };
+        self.push_with_id(id, update);
+        id
+    }
+
+    /// Queues an update under a given id, as Telegram does when it delivers one again.
+    pub fn push_with_id(&self, update_id: i64, mut update: Value) {
+        if let Some(o) = update.as_object_mut() {
+            o.insert("update_id".into(), json!(update_id));
+        }
+        {
+            let mut s = self.inner.lock();
+            if let Some(chat) = chat_in(&update) {
+                s.known_chats.insert(chat);
+            }
+            if let Some(q) = update.get("callback_query") {
+                let id = q["id"].as_str().unwrap_or_default().to_string();
+                let chat = q["message"]["chat"]["id"].as_i64().or_else(|| q["from"]["id"].as_i64()).unwrap_or(0);
+                s.callbacks.entry(id).or_insert((chat, false));
+            }
+            s.queue.push_back((update_id, update));
+        }
+        self.inner.changed.notify_waiters();
+    }
+
+    /// A button press on the bot's last message to `chat`, as an update; returns its update_id
+    /// and callback query id.
+    pub fn press(&self, citizen: &Citizen, data: &str) -> (i64, String) {
+        let id = {
+            let mut s = self.inner.lock();
+            s.next_callback += 1;
+            format!("cb-{}", s.next_callback)
+        };
+        let update = json!({
+            "callback_query": {
+                "id": id,
+                "from": citizen.user(),
+                "message": {
+                    "message_id": 1, "date": 1_790_000_000,
+                    "chat": citizen.chat(),
+                    "from": bot_user(),
+                    "text": "…",
+                },
+                "chat_instance": format!("ci-{}", citizen.id),
+                "data": data,
+            }
+        });
+        (self.push(update), id)
+    }
+
+    /// The next call of `method` gets `fault` instead of an answer.
+    pub fn fail_next(&self, method: &str, fault: Fault) {
+        self.inner.lock().faults.push((method.to_string(), fault));
+    }
+
+    /// From now on, sending to `chat` answers 403 (the citizen blocked the bot).
+    pub fn block(&self, chat: i64) {
+        self.inner.lock().blocked.insert(chat);
+    }
+
+    /// The citizen has written to the bot (in webhook tests, updates do not pass the fake).
+    pub fn meet(&self, chat: i64) {
+        self.inner.lock().known_chats.insert(chat);
+    }
+
+    /// The citizen started the bot again.
+    pub fn unblock(&self, chat: i64) {
+        self.inner.lock().blocked.remove(&chat);
+    }
+
+    /// Hands out an update handed out before once more, even if the bot confirmed it: what
+    /// Telegram does when it is not sure the bot got it.
+    pub fn redeliver(&self, update_id: i64, mut update: Value) {
+        if let Some(o) = update.as_object_mut() {
+            o.insert("update_id".into(), json!(update_id));
+        }
+        self.inner.lock().again.push(update);
+        self.inner.changed.notify_waiters();
+    }
+
+    /// Every request so far, in order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.inner.lock().requests.clone()
+    }
+
+    /// The successful requests of one method, in order.
+    pub fn calls(&self, method: &str) -> Vec<Recorded> {
+        self.inner.lock().requests.iter().filter(|r| r.method == method && r.status == 200).cloned().collect()
+    }
+
+    /// The messages delivered to a chat (successful sendMessage calls), in order.
+    pub fn messages_to(&self, chat: i64) -> Vec<Value> {
+        self.calls("sendMessage").into_iter().filter(|r| r.chat == Some(chat)).map(|r| r.body).collect()
+    }
+
+    /// What Telegram would have refused, with why.
+    pub fn violations(&self) -> Vec<String> {
+        self.inner.lock().violations.clone()
+    }
+
+    /// Callback queries handed out and never answered.
+    pub fn unanswered_callbacks(&self) -> Vec<String> {
+        let s = self.inner.lock();
+        let mut ids: Vec<String> =
+            s.callbacks.iter().filter(|(_, (_, answered))| !answered).map(|(id, _)| id.clone()).collect();
+        ids.sort();
+        ids
+    }
+
+    /// Updates below this id are confirmed by the bot.
+    pub fn confirmed(&self) -> i64 {
+        self.inner.lock().confirmed
+    }
+
+    /// How many updates getUpdates has handed out, counting each time one was handed out.
+    pub fn handed_out(&self) -> usize {
+        self.inner.lock().handed_out
+    }
+
+    /// The webhook URL set, if any.
+    pub fn webhook(&self) -> Option<String> {
+        self.inner.lock().webhook.clone()
+    }
+
+    /// Every later request about `chat` (successful or not) is also sent to the receiver.
+    pub fn tap(&self, chat: i64) -> mpsc::UnboundedReceiver<Recorded> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.inner.taps.lock().unwrap_or_else(|p| p.into_inner()).insert(chat, tx);
+        rx
+    }
+
+    /// Waits until `done` holds for the requests so far (checked after every request), or
+    /// `limit` passes; returns whether it holds. `limit` only guards against a hang.
+    pub async fn wait_until(&self, limit: Duration, done: impl Fn(&FakeView<'_>) -> bool) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let notified = self.inner.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.check(&done) {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return self.check(&done);
+            }
+        }
+    }
+
+    fn check(&self, done: &impl Fn(&FakeView<'_>) -> bool) -> bool {
+        let s = self.inner.lock();
+        done(&FakeView { requests: &s.requests, counts: &s.counts, confirmed: s.confirmed, queued: s.queue.len() })
+    }
+}
+
+impl Drop for FakeBotApi {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// What `wait_until` looks at.
+pub struct FakeView<'a> {
+    pub requests: &'a [Recorded],
+    pub counts: &'a HashMap<String, usize>,
+    pub confirmed: i64,
+    pub queued: usize,
+}
+
+impl FakeView<'_> {
+    /// Successful calls of a method.
+    pub fn count(&self, method: &str) -> usize {
+        self.counts.get(method).copied().unwrap_or(0)
+    }
+
+    pub fn sent_to(&self, chat: i64) -> usize {
+        self.requests.iter().filter(|r| r.method == "sendMessage" && r.status == 200 && r.chat == Some(chat)).count()
+    }
+}
+
+impl Inner {
+    fn lock(&self) -> std::sync::MutexGuard<'_, FakeState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn record(&self, r: Recorded) {
+        if let Some(chat) = r.chat {
+            let taps = self.taps.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(tap) = taps.get(&chat) {
+                let _ = tap.send(r.clone());
+            }
+        }
+        {
+            let mut s = self.lock();
+            if r.status == 200 {
+                *s.counts.entry(r.method.clone()).or_default() += 1;
+            }
+            if self.record {
+                s.requests.push(r);
+            }
+        }
+        self.changed.notify_waiters();
+    }
+}

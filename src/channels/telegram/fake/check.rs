@@ -1,0 +1,347 @@
+//! Checking requests the way Telegram does: fields and their types against the Bot API
+//! description (`bot-api.json`, from api.json), and the limits beyond types.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value};
+
+/// Telegram's limits beyond field types: lengths, keyboards, HTML.
+pub(super) fn check_limits(method: &str, body: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    match method {
+        "sendMessage" => {
+            let text = body["text"].as_str().unwrap_or_default();
+            let plain = match body["parse_mode"].as_str() {
+                Some("HTML") => match parse_html(text) {
+                    Ok(plain) => plain,
+                    Err(e) => {
+                        problems.push(format!("can't parse entities: {e}"));
+                        String::new()
+                    }
+                },
+                Some(other) => {
+                    problems.push(format!("parse mode {other:?} is not what this bot uses"));
+                    text.to_string()
+                }
+                None => text.to_string(),
+            };
+            let len = plain.encode_utf16().count();
+            if problems.is_empty() && plain.trim().is_empty() {
+                problems.push("message text is empty".into());
+            }
+            if len > 4096 {
+                problems.push(format!("message is too long ({len} UTF-16 units)"));
+            }
+            if let Some(rows) = body["reply_markup"].get("inline_keyboard").and_then(Value::as_array) {
+                let total: usize = rows.iter().map(|r| r.as_array().map_or(0, Vec::len)).sum();
+                if total > 100 {
+                    problems.push(format!("reply markup is too long ({total} buttons)"));
+                }
+                for row in rows {
+                    let row = row.as_array().cloned().unwrap_or_default();
+                    if row.is_empty() || row.len() > 8 {
+                        problems.push(format!("a keyboard row has {} buttons", row.len()));
+                    }
+                    for b in &row {
+                        if b["text"].as_str().is_none_or(|t| t.trim().is_empty()) {
+                            problems.push("a button has no text".into());
+                        }
+                        match b["callback_data"].as_str() {
+                            Some(d) if (1..=64).contains(&d.len()) => {}
+                            Some(d) => problems.push(format!("BUTTON_DATA_INVALID ({} bytes)", d.len())),
+                            None => problems.push("a button has no callback_data".into()),
+                        }
+                    }
+                }
+            }
+        }
+        "answerCallbackQuery" if body["text"].as_str().is_some_and(|t| t.chars().count() > 200) => {
+            problems.push("callback answer text over 200 characters".into());
+        }
+        "setMyCommands" => {
+            let commands = body["commands"].as_array().cloned().unwrap_or_default();
+            if commands.is_empty() || commands.len() > 100 {
+                problems.push(format!("{} commands", commands.len()));
+            }
+            for c in &commands {
+                let name = c["command"].as_str().unwrap_or_default();
+                if name.is_empty()
+                    || name.len() > 32
+                    || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                {
+                    problems.push(format!("BOT_COMMAND_INVALID {name:?}"));
+                }
+                let description = c["description"].as_str().unwrap_or_default().chars().count();
+                if !(1..=256).contains(&description) {
+                    problems.push(format!("command description of {description} characters"));
+                }
+            }
+            if let Some(code) = body["language_code"].as_str()
+                && !(code.is_empty() || (code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase())))
+            {
+                problems.push(format!("language_code {code:?}"));
+            }
+        }
+        "setWebhook" => {
+            if let Some(secret) = body["secret_token"].as_str() {
+                let ok = (1..=256).contains(&secret.len())
+                    && secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                if !ok {
+                    problems.push("secret_token must be 1-256 of A-Z a-z 0-9 _ -".into());
+                }
+            }
+            if !body["url"].as_str().unwrap_or_default().starts_with("https://") {
+                problems.push("bad webhook: an HTTPS URL must be provided for webhook".into());
+            }
+        }
+        "getUpdates" => {
+            if body["limit"].as_i64().is_some_and(|l| !(1..=100).contains(&l)) {
+                problems.push("limit must be 1-100".into());
+            }
+            if body["timeout"].as_i64().is_some_and(|t| t < 0) {
+                problems.push("timeout must not be negative".into());
+            }
+        }
+        "sendChatAction" => {
+            const ACTIONS: &[&str] = &[
+                "typing",
+                "upload_photo",
+                "record_video",
+                "upload_video",
+                "record_voice",
+                "upload_voice",
+                "upload_document",
+                "choose_sticker",
+                "find_location",
+                "record_video_note",
+                "upload_video_note",
+            ];
+            if !body["action"].as_str().is_some_and(|a| ACTIONS.contains(&a)) {
+                problems.push("wrong parameter action in request".into());
+            }
+        }
+        _ => {}
+    }
+    problems
+}
+
+/// Parses Telegram's HTML: only its tags, properly nested, and entities it knows. Returns the
+/// plain text (what the length limit counts).
+pub fn parse_html(text: &str) -> Result<String, String> {
+    const TAGS: &[&str] = &[
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "span",
+        "tg-spoiler",
+        "a",
+        "tg-emoji",
+        "code",
+        "pre",
+        "blockquote",
+    ];
+    let mut plain = String::with_capacity(text.len());
+    let mut open: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(['<', '&', '>']) {
+        plain.push_str(&rest[..i]);
+        let c = rest.as_bytes()[i];
+        rest = &rest[i..];
+        match c {
+            b'>' => return Err("unexpected \">\"; escape it as &gt;".into()),
+            b'&' => {
+                let end = rest.find(';').filter(|&e| e <= 10).ok_or("a bare \"&\"; escape it as &amp;")?;
+                let entity = &rest[1..end];
+                let ch = match entity {
+                    "lt" => '<',
+                    "gt" => '>',
+                    "amp" => '&',
+                    "quot" => '"',
+                    _ => {
+                        let code = if let Some(hex) = entity.strip_prefix("#x") {
+                            u32::from_str_radix(hex, 16).ok()
+                        } else if let Some(dec) = entity.strip_prefix('#') {
+                            dec.parse().ok()
+                        } else {
+                            None
+                        };
+                        code.and_then(char::from_u32).ok_or_else(|| format!("unsupported entity &{entity};"))?
+                    }
+                };
+                plain.push(ch);
+                rest = &rest[end + 1..];
+            }
+            _ => {
+                let end = rest.find('>').ok_or("an unclosed tag")?;
+                let tag = &rest[1..end];
+                if let Some(name) = tag.strip_prefix('/') {
+                    match open.pop() {
+                        Some(top) if top == name.trim() => {}
+                        _ => return Err(format!("unmatched end tag </{name}>")),
+                    }
+                } else {
+                    let name = tag.split_whitespace().next().unwrap_or_default();
+                    if !TAGS.contains(&name) {
+                        return Err(format!("unsupported start tag \"{name}\""));
+                    }
+                    open.push(name.to_string());
+                }
+                rest = &rest[end + 1..];
+            }
+        }
+    }
+    plain.push_str(rest);
+    match open.pop() {
+        Some(tag) => Err(format!("tag \"{tag}\" is not closed")),
+        None => Ok(plain),
+    }
+}
+
+/// The Bot API description of the methods the bot uses, from api.json.
+pub(super) struct Spec {
+    methods: HashMap<String, Vec<Field>>,
+    types: HashMap<String, Vec<Field>>,
+}
+
+#[derive(serde::Deserialize)]
+struct Field {
+    name: String,
+    types: Vec<String>,
+    required: bool,
+}
+
+pub(super) fn spec() -> &'static Spec {
+    static SPEC: OnceLock<Spec> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        #[derive(serde::Deserialize)]
+        struct File {
+            methods: HashMap<String, Vec<Field>>,
+            types: HashMap<String, Vec<Field>>,
+        }
+        let file: File = serde_json::from_str(include_str!("../bot-api.json")).expect("bot-api.json reads");
+        Spec { methods: file.methods, types: file.types }
+    })
+}
+
+impl Spec {
+    /// The method's name as the API spells it (calls are case-insensitive: teloxide sends
+    /// `SendMessage`).
+    pub(super) fn canonical(&self, method: &str) -> Option<String> {
+        self.methods.keys().find(|m| m.eq_ignore_ascii_case(method)).cloned()
+    }
+
+    /// A multipart form's fields as a JSON object, each read as the API types it.
+    pub(super) fn form(&self, method: &str, body: &[u8], boundary: &str) -> Option<Value> {
+        let text = std::str::from_utf8(body).ok()?;
+        let fields = self.methods.get(method)?;
+        let mut object = Map::new();
+        for part in text.split(&format!("--{boundary}")).skip(1) {
+            if part.starts_with("--") {
+                break;
+            }
+            let (head, value) = part.split_once("\r\n\r\n")?;
+            let name = head.split("name=\"").nth(1)?.split('"').next()?;
+            let value = value.strip_suffix("\r\n").unwrap_or(value);
+            let types = fields.iter().find(|f| f.name == name).map(|f| f.types.clone()).unwrap_or_default();
+            let typed = if types.iter().any(|t| t == "String") {
+                Value::String(value.to_string())
+            } else {
+                serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_string()))
+            };
+            object.insert(name.to_string(), typed);
+        }
+        Some(Value::Object(object))
+    }
+
+    pub(super) fn check_method(&self, method: &str, body: &Value) -> Vec<String> {
+        let Some(fields) = self.methods.get(method) else { return vec![format!("unknown method {method}")] };
+        match body.as_object() {
+            Some(object) => self.check_fields(method, fields, object),
+            None => vec!["the body is not an object".into()],
+        }
+    }
+
+    fn check_fields(&self, what: &str, fields: &[Field], object: &Map<String, Value>) -> Vec<String> {
+        let mut problems = Vec::new();
+        for f in fields.iter().filter(|f| f.required) {
+            if !object.contains_key(&f.name) {
+                problems.push(format!("{what}: required field {} is missing", f.name));
+            }
+        }
+        for (name, value) in object {
+            match fields.iter().find(|f| &f.name == name) {
+                None => problems.push(format!("{what}: unknown field {name}")),
+                Some(f) => {
+                    if !f.types.iter().any(|t| self.matches(t, value, &mut Vec::new())) {
+                        let mut why = Vec::new();
+                        for t in &f.types {
+                            self.matches(t, value, &mut why);
+                        }
+                        problems.push(format!("{what}: field {name} is not {} {why:?}", f.types.join(" or ")));
+                    }
+                }
+            }
+        }
+        problems
+    }
+
+    fn matches(&self, ty: &str, value: &Value, why: &mut Vec<String>) -> bool {
+        if let Some(inner) = ty.strip_prefix("Array of ") {
+            return value.as_array().is_some_and(|items| items.iter().all(|v| self.matches(inner, v, why)));
+        }
+        match ty {
+            "Integer" => value.is_i64() || value.is_u64(),
+            "Float" => value.is_number(),
+            "String" => value.is_string(),
+            "Boolean" => value.is_boolean(),
+            "True" => value == &Value::Bool(true),
+            "InputFile" => value.is_string(),
+            "BotCommandScope" => value.get("type").is_some_and(Value::is_string),
+            _ => match (self.types.get(ty), value.as_object()) {
+                (Some(fields), Some(object)) => {
+                    let problems = self.check_fields(ty, fields, object);
+                    why.extend(problems.iter().cloned());
+                    problems.is_empty()
+                }
+                // A type this fake does not describe: any object.
+                (None, Some(_)) => true,
+                _ => false,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn telegram_html_is_checked_like_telegram() {
+        assert_eq!(parse_html("a &lt;b&gt; &amp; <b>bold</b> &#1041;").unwrap(), "a <b> & bold Б");
+        assert!(parse_html("a < b").is_err());
+        assert!(parse_html("AT&T").is_err());
+        assert!(parse_html("<b>open").is_err());
+        assert!(parse_html("<b><i>x</b></i>").is_err());
+        assert!(parse_html("<script>x</script>").is_err());
+        assert!(parse_html("<a href=\"https://sofia.bg\">x</a>").is_ok());
+    }
+
+    #[test]
+    fn fields_are_checked_against_the_api_description() {
+        let ok = json!({"chat_id": 1, "text": "hi", "reply_markup": {"inline_keyboard": [[{"text": "a", "callback_data": "m"}]]}});
+        assert!(spec().check_method("sendMessage", &ok).is_empty());
+        let missing = json!({"chat_id": 1});
+        assert_eq!(spec().check_method("sendMessage", &missing), vec!["sendMessage: required field text is missing"]);
+        let wrong = json!({"chat_id": 1, "text": 5});
+        assert_eq!(spec().check_method("sendMessage", &wrong).len(), 1);
+        assert_eq!(spec().canonical("SendMessage").as_deref(), Some("sendMessage"));
+    }
+}

@@ -1,0 +1,190 @@
+//! The processor: takes updates from the inbox and runs the loop every channel shares, one
+//! chat strictly in order, chats in parallel. A turn's commit marks its update done and puts
+//! its replies in the outbox in the same transaction; only then does the sender see them.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use teloxide::prelude::*;
+use teloxide::types::{ChatAction, Update, UpdateKind};
+use tokio::sync::Semaphore;
+
+use super::CHANNEL;
+use super::lanes::Lanes;
+use super::read::{Action, read, read_payload};
+use super::render::{self, Request};
+use super::send::Sender;
+use crate::channels::Assistant;
+use crate::store::{Finish, Received};
+
+/// Tries at committing one update before it is left in the inbox for the next start.
+const COMMIT_TRIES: u32 = 3;
+
+/// Turns inbox updates into committed turns and queued replies.
+#[derive(Clone)]
+pub struct Processor {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    assistant: Arc<Assistant>,
+    sender: Sender,
+    bot: Bot,
+    /// Turns under way at once, over all chats.
+    permits: Semaphore,
+    /// A turn slower than this shows "typing..." to the citizen.
+    typing_after: Duration,
+    lanes: OnceLock<Lanes<Pending>>,
+}
+
+/// An update to handle: as stored, and as parsed when it was just received.
+struct Pending {
+    received: Received,
+    update: Option<Box<Update>>,
+}
+
+impl Processor {
+    pub fn start(
+        assistant: Arc<Assistant>,
+        sender: Sender,
+        bot: Bot,
+        turns: usize,
+        typing_after: Duration,
+    ) -> Processor {
+        let inner = Arc::new(Inner {
+            assistant,
+            sender,
+            bot,
+            permits: Semaphore::new(turns.max(1)),
+            typing_after,
+            lanes: OnceLock::new(),
+        });
+        let weak = Arc::downgrade(&inner);
+        let lanes = Lanes::new(move |chat, pending: Pending| {
+            let inner = weak.upgrade();
+            async move {
+                if let Some(inner) = inner {
+                    handle(&inner, chat, pending).await;
+                }
+            }
+        });
+        let _ = inner.lanes.set(lanes);
+        Processor { inner }
+    }
+
+    /// Queues a stored update behind the updates of its chat queued before it.
+    pub fn push(&self, received: Received) -> bool {
+        self.push_parsed(received, None)
+    }
+
+    /// Like `push`, with the update already parsed (it need not be read again).
+    pub fn push_parsed(&self, received: Received, update: Option<Update>) -> bool {
+        let chat = received.chat.parse::<i64>().unwrap_or(0);
+        self.lanes().push(chat, Pending { received, update: update.map(Box::new) })
+    }
+
+    /// Updates queued and not yet started.
+    pub fn queued(&self) -> usize {
+        self.lanes().queued()
+    }
+
+    /// Takes no more updates and forgets the queued ones (they stay pending in the inbox).
+    pub fn close(&self) {
+        self.lanes().close(true);
+    }
+
+    /// Waits for the turns in flight.
+    pub async fn idle(&self) {
+        self.lanes().idle().await;
+    }
+
+    fn lanes(&self) -> &Lanes<Pending> {
+        self.inner.lanes.get().expect("the lanes are set at start")
+    }
+}
+
+async fn handle(inner: &Inner, chat: i64, pending: Pending) {
+    let _permit = inner.permits.acquire().await;
+    let received = &pending.received;
+    let action = match pending.update.as_deref() {
+        Some(update) if !matches!(update.kind, UpdateKind::Error(_)) => read(update),
+        _ => read_payload(&received.payload),
+    };
+    let turn = finish(inner, received, action);
+    tokio::pin!(turn);
+    let queued = tokio::select! {
+        result = &mut turn => result,
+        _ = tokio::time::sleep(inner.typing_after) => {
+            if chat > 0 {
+                let call = inner.bot.send_chat_action(ChatId(chat), ChatAction::Typing);
+                tokio::spawn(async move {
+                    let _ = call.await;
+                });
+            }
+            turn.await
+        }
+    };
+    match queued {
+        Some(rows) => inner.sender.enqueue(rows),
+        None => {
+            tracing::error!(update_id = received.update_id, chat, "an update stays in the inbox for the next start")
+        }
+    }
+}
+
+/// Handles one update and commits it; the queued outbox rows, or `None` if it could not be
+/// committed.
+async fn finish(inner: &Inner, received: &Received, action: Action) -> Option<Vec<crate::store::Queued>> {
+    for attempt in 1..=COMMIT_TRIES {
+        match try_finish(inner, received, action.clone()).await {
+            Ok(rows) => return Some(rows),
+            Err(e) => {
+                tracing::error!(update_id = received.update_id, attempt, error = %e, "an update could not be committed");
+                tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+            }
+        }
+    }
+    None
+}
+
+async fn try_finish(
+    inner: &Inner,
+    received: &Received,
+    action: Action,
+) -> Result<Vec<crate::store::Queued>, crate::store::StoreError> {
+    let now = chrono::Utc::now();
+    let at_ms = now.timestamp_millis();
+    let store = &inner.assistant.store;
+    let mut finish = Finish {
+        update_id: Some(received.update_id),
+        channel: CHANNEL.to_string(),
+        chat: received.chat.clone(),
+        at_ms,
+        ..Finish::default()
+    };
+    match action {
+        Action::Turn { chat, input, lang, callback } => {
+            let chat_key = chat.to_string();
+            let (record, out) = inner.assistant.prepare(CHANNEL, &chat_key, input, lang, now).await?;
+            let answer = callback.as_deref().map(render::answer_callback);
+            let requests: Vec<Request> = answer.into_iter().chain(render::messages(chat, &out)).collect();
+            finish.chat = chat_key;
+            finish.outbox = requests.iter().map(Request::to_payload).collect();
+            finish.active = Some(true);
+            store.finish(Some(record), finish).await
+        }
+        Action::Ignore { chat, callback, why } => {
+            tracing::debug!(update_id = received.update_id, why, "update not answered");
+            if let Some(chat) = chat {
+                finish.chat = chat.to_string();
+            }
+            finish.outbox = callback.as_deref().map(render::answer_callback).iter().map(Request::to_payload).collect();
+            store.finish(None, finish).await
+        }
+        Action::ChatStatus { chat, active } => {
+            finish.chat = chat.to_string();
+            finish.active = Some(active);
+            store.finish(None, finish).await
+        }
+    }
+}

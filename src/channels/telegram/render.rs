@@ -1,0 +1,343 @@
+//! What the bot sends, as Bot API requests: the engine's rendered replies become sendMessage
+//! bodies (HTML parse mode, every text escaped, split under Telegram's 4096 limit, buttons laid
+//! out for a phone), and a pressed button gets its answerCallbackQuery. Pure functions: no IO.
+//!
+//! A `Request` is what the outbox stores (JSON with a `method` field and the Bot API fields),
+//! and what the sender turns back into a teloxide call.
+
+use serde::{Deserialize, Serialize};
+
+use crate::channels::{Outgoing, Shown};
+use crate::engine::Msg;
+use crate::i18n::Locales;
+use crate::lang::Lang;
+
+/// Telegram's limit on a message, in UTF-16 code units after entity parsing.
+pub const MAX_TEXT: usize = 4096;
+/// At most this many buttons side by side.
+pub const MAX_PER_ROW: usize = 8;
+/// Buttons in one message; a longer list continues in further messages.
+pub const MAX_BUTTONS: usize = 30;
+/// A row whose labels add up to more than this (in characters) is shown one button per row.
+const ROW_WIDTH: usize = 36;
+/// The text of a message that only continues the buttons of the one before.
+const CONTINUED: &str = "…";
+
+/// A Bot API request the bot makes, as the outbox stores it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method")]
+pub enum Request {
+    #[serde(rename = "sendMessage")]
+    SendMessage {
+        chat_id: i64,
+        /// Already escaped for HTML parse mode.
+        text: String,
+        parse_mode: String,
+        /// Answers carry official links; a preview card of the first would crowd a phone screen.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        link_preview_options: Option<PreviewOptions>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_markup: Option<Keyboard>,
+    },
+    #[serde(rename = "answerCallbackQuery")]
+    AnswerCallbackQuery {
+        callback_query_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+}
+
+impl Request {
+    /// The request as the outbox stores it.
+    pub fn to_payload(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
+    }
+
+    /// Whether it counts against Telegram's message rate (a callback answer does not).
+    pub fn is_message(&self) -> bool {
+        matches!(self, Request::SendMessage { .. })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewOptions {
+    pub is_disabled: bool,
+}
+
+/// An inline keyboard: rows of buttons that send their data back when pressed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Keyboard {
+    pub inline_keyboard: Vec<Vec<KeyButton>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyButton {
+    pub text: String,
+    pub callback_data: String,
+}
+
+/// The answer to a pressed button: it stops the spinner on the citizen's phone.
+pub fn answer_callback(callback_query_id: &str) -> Request {
+    Request::AnswerCallbackQuery { callback_query_id: callback_query_id.to_string(), text: None }
+}
+
+/// The sendMessage requests for a turn's replies, in order.
+pub fn messages(chat_id: i64, replies: &[Outgoing]) -> Vec<Request> {
+    let mut out = Vec::new();
+    for reply in replies {
+        let mut texts = split_text(&reply.text, MAX_TEXT);
+        let mut pages = keyboard_pages(&reply.buttons);
+        let first_page = if pages.is_empty() { None } else { Some(pages.remove(0)) };
+        let last = texts.pop().unwrap_or_default();
+        for t in texts {
+            out.push(send(chat_id, &t, None));
+        }
+        out.push(send(chat_id, &last, first_page));
+        for page in pages {
+            out.push(send(chat_id, CONTINUED, Some(page)));
+        }
+    }
+    out
+}
+
+fn send(chat_id: i64, text: &str, keyboard: Option<Keyboard>) -> Request {
+    // Telegram refuses an empty or blank text.
+    let text = if text.trim().is_empty() { CONTINUED } else { text };
+    Request::SendMessage {
+        chat_id,
+        text: teloxide::utils::html::escape(text),
+        parse_mode: "HTML".into(),
+        link_preview_options: Some(PreviewOptions { is_disabled: true }),
+        reply_markup: keyboard,
+    }
+}
+
+/// Length as Telegram counts it: UTF-16 code units.
+pub fn utf16_len(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
+/// Splits a text into pieces of at most `max` UTF-16 units: between paragraphs where it can,
+/// else between lines, else between words, else anywhere (never inside a character).
+pub fn split_text(text: &str, max: usize) -> Vec<String> {
+    let text = text.trim_end();
+    if utf16_len(text) <= max {
+        return vec![text.to_string()];
+    }
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while utf16_len(rest) > max {
+        let cut = cut_at(rest, max);
+        let (head, tail) = rest.split_at(cut);
+        let head = head.trim_end();
+        if !head.is_empty() {
+            pieces.push(head.to_string());
+        }
+        rest = tail.trim_start_matches(['\n', ' ']);
+    }
+    if !rest.trim().is_empty() {
+        pieces.push(rest.to_string());
+    }
+    pieces
+}
+
+/// The byte index to cut `text` at so that the head holds at most `max` UTF-16 units.
+fn cut_at(text: &str, max: usize) -> usize {
+    // The longest prefix that fits, ending on a character boundary.
+    let mut units = 0;
+    let mut fits = 0;
+    for (i, c) in text.char_indices() {
+        if units + c.len_utf16() > max {
+            break;
+        }
+        units += c.len_utf16();
+        fits = i + c.len_utf8();
+    }
+    let head = &text[..fits];
+    for sep in ["\n\n", "\n", " "] {
+        if let Some(i) = head.rfind(sep) {
+            // A cut in the first tenth would leave a tiny piece; look for a coarser boundary.
+            if i > fits / 10 {
+                return i;
+            }
+        }
+    }
+    fits.max(text.chars().next().map_or(0, char::len_utf8))
+}
+
+/// Lays out the buttons for a phone and pages a very long list: rows of at most 8, a row that
+/// would not fit the width shown one per row, at most `MAX_BUTTONS` per message. A button
+/// whose data Telegram would refuse (not 1-64 bytes) is left out.
+pub fn keyboard_pages(rows: &[Vec<Shown>]) -> Vec<Keyboard> {
+    let mut laid: Vec<Vec<KeyButton>> = Vec::new();
+    for row in rows {
+        let buttons: Vec<KeyButton> = row
+            .iter()
+            .filter(|b| {
+                let ok = valid_data(&b.data);
+                if !ok {
+                    tracing::warn!(bytes = b.data.len(), "a button's data is not 1-64 bytes; left out");
+                }
+                ok && !b.label.trim().is_empty()
+            })
+            .map(|b| KeyButton { text: b.label.clone(), callback_data: b.data.clone() })
+            .collect();
+        for chunk in buttons.chunks(MAX_PER_ROW) {
+            // Each button takes its label and about three characters of padding.
+            let width: usize = chunk.iter().map(|b| b.text.chars().count() + 3).sum();
+            if chunk.len() > 1 && width > ROW_WIDTH + 3 {
+                laid.extend(chunk.iter().map(|b| vec![b.clone()]));
+            } else {
+                laid.push(chunk.to_vec());
+            }
+        }
+    }
+    let mut pages = Vec::new();
+    let mut page: Vec<Vec<KeyButton>> = Vec::new();
+    let mut count = 0;
+    for row in laid {
+        if count + row.len() > MAX_BUTTONS && !page.is_empty() {
+            pages.push(Keyboard { inline_keyboard: std::mem::take(&mut page) });
+            count = 0;
+        }
+        count += row.len();
+        page.push(row);
+    }
+    if !page.is_empty() {
+        pages.push(Keyboard { inline_keyboard: page });
+    }
+    pages
+}
+
+/// callback_data as Telegram takes it: 1-64 bytes.
+pub fn valid_data(data: &str) -> bool {
+    (1..=64).contains(&data.len())
+}
+
+/// The command menu for a language (`setMyCommands`): the description of `/name` is the Fluent
+/// message `cmd-name` when `locales/` has it, else the built-in text below.
+pub fn command_menu(locales: &Locales, lang: Lang) -> Vec<(String, String)> {
+    commands(lang)
+        .into_iter()
+        .map(|(name, fallback)| {
+            let id = format!("cmd-{name}");
+            let text = if locales.has(lang, &id) { locales.render(lang, &Msg::new(&id)) } else { fallback.to_string() };
+            // Telegram takes 1-256 characters.
+            let text: String = text.trim().chars().take(256).collect();
+            (name.to_string(), if text.is_empty() { fallback.to_string() } else { text })
+        })
+        .collect()
+}
+
+/// The built-in command descriptions, until `locales/` has `cmd-*` messages.
+pub fn commands(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    match lang {
+        Lang::Bg => vec![
+            ("start", "Начало и основно меню"),
+            ("menu", "Темите, по които помагам"),
+            ("help", "Как да ми пишете"),
+            ("language", "Смяна на езика"),
+            ("human", "Говорете със служител"),
+            ("cancel", "Отказ от текущото запитване"),
+            ("reset", "Започнете отначало"),
+        ],
+        Lang::En => vec![
+            ("start", "Start and main menu"),
+            ("menu", "The topics I can help with"),
+            ("help", "How to write to me"),
+            ("language", "Change the language"),
+            ("human", "Talk to a person"),
+            ("cancel", "Cancel the current request"),
+            ("reset", "Start over"),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(label: &str, data: &str) -> Shown {
+        Shown { label: label.into(), data: data.into() }
+    }
+
+    #[test]
+    fn a_long_answer_is_split_between_paragraphs() {
+        let para = "а".repeat(3000);
+        let text = format!("{para}\n\n{para}\n\n{para}");
+        let pieces = split_text(&text, MAX_TEXT);
+        assert_eq!(pieces.len(), 3);
+        assert!(pieces.iter().all(|p| p == &para));
+    }
+
+    #[test]
+    fn a_text_without_breaks_is_split_on_character_boundaries_in_utf16_units() {
+        let text = "😀".repeat(3000); // 6000 UTF-16 units
+        let pieces = split_text(&text, MAX_TEXT);
+        assert!(pieces.iter().all(|p| utf16_len(p) <= MAX_TEXT));
+        assert_eq!(pieces.concat(), text);
+    }
+
+    #[test]
+    fn every_text_is_escaped_for_html() {
+        let out = messages(
+            1,
+            &[Outgoing { text: "a < b & c > d <b>".into(), buttons: vec![], lang: Lang::Bg, flow: None, step: None }],
+        );
+        let Request::SendMessage { text, .. } = &out[0] else { panic!() };
+        assert_eq!(text, "a &lt; b &amp; c &gt; d &lt;b&gt;");
+    }
+
+    #[test]
+    fn long_labels_go_one_per_row_and_short_ones_share_a_row() {
+        let pages = keyboard_pages(&[
+            vec![shown("Меню", "m"), shown("Говорете със служител", "h")],
+            vec![shown("Транспорт и паркиране в града", "a"), shown("Жилище и квартал, ремонти", "b")],
+        ]);
+        let rows: Vec<usize> = pages[0].inline_keyboard.iter().map(Vec::len).collect();
+        assert_eq!(rows, vec![2, 1, 1]);
+    }
+
+    #[test]
+    fn a_row_has_at_most_eight_and_a_message_at_most_thirty_buttons() {
+        let row: Vec<Shown> = (0..10).map(|i| shown(&i.to_string(), &format!("d{i}"))).collect();
+        let pages = keyboard_pages(&[row]);
+        assert_eq!(pages[0].inline_keyboard.iter().map(Vec::len).collect::<Vec<_>>(), vec![8, 2]);
+        let many: Vec<Vec<Shown>> =
+            (0..70).map(|i| vec![shown(&format!("район {i}"), &format!("c:x:y:{i}"))]).collect();
+        let pages = keyboard_pages(&many);
+        assert_eq!(pages.len(), 3);
+        assert!(pages.iter().all(|p| p.inline_keyboard.iter().flatten().count() <= MAX_BUTTONS));
+    }
+
+    #[test]
+    fn button_data_over_64_bytes_is_left_out() {
+        let pages = keyboard_pages(&[
+            vec![shown("ok", "g:a:b")],
+            vec![shown("too long", &"ж".repeat(33))],
+            vec![shown("empty", "")],
+        ]);
+        let data: Vec<&str> = pages[0].inline_keyboard.iter().flatten().map(|b| b.callback_data.as_str()).collect();
+        assert_eq!(data, vec!["g:a:b"]);
+    }
+
+    #[test]
+    fn the_outbox_payload_names_the_bot_api_method() {
+        let json = answer_callback("77").to_payload();
+        assert_eq!(json, r#"{"method":"answerCallbackQuery","callback_query_id":"77"}"#);
+        let back: Request = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, answer_callback("77"));
+    }
+
+    #[test]
+    fn commands_are_valid_for_set_my_commands() {
+        for lang in Lang::ALL {
+            for (name, description) in commands(lang) {
+                assert!(
+                    name.len() <= 32 && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                );
+                assert!((1..=256).contains(&description.chars().count()));
+            }
+        }
+    }
+}

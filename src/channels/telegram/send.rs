@@ -1,0 +1,341 @@
+//! The sender: delivers the outbox, in order per chat, chats in parallel, and marks each row
+//! sent. It keeps to Telegram's rates and reads Telegram's answers:
+//!
+//! - 429 waits `retry_after` and tries again, never sooner, never dropping the row;
+//! - 5xx and network errors retry with backoff (0.5, 1, 2, 4 s), then rest 30 s and go on
+//!   trying, so a row is never skipped and the chat's later rows wait behind it;
+//! - 403 (the citizen blocked the bot) marks the chat inactive and drops its unsent rows;
+//! - any other refusal is logged without the message text, the row marked failed, and the
+//!   chat's next row goes on.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use teloxide::RequestError;
+use teloxide::errors::ApiError;
+use teloxide::prelude::*;
+use teloxide::types::{CallbackQueryId, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, ParseMode};
+use tokio::sync::{Semaphore, watch};
+
+use super::CHANNEL;
+use super::lanes::Lanes;
+use super::rate::{Buckets, Limits};
+use super::render::Request;
+use crate::store::{Committed, Queued, Store};
+
+/// Quick retries of a failing row before a longer rest.
+const QUICK_RETRIES: u32 = 4;
+const REST: Duration = Duration::from_secs(30);
+
+/// The outbox's delivery, running in the background.
+#[derive(Clone)]
+pub struct Sender {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    bot: Bot,
+    store: Store,
+    buckets: Buckets,
+    /// Requests in flight to Telegram at once.
+    permits: Semaphore,
+    stop: watch::Receiver<bool>,
+    lanes: OnceLock<Lanes<Queued>>,
+    /// Per chat, the mark of the last row sent, while it commits.
+    marks: std::sync::Mutex<std::collections::HashMap<i64, Committed>>,
+}
+
+/// What Telegram's answer means for a row.
+#[derive(Debug, Clone, PartialEq)]
+enum Outcome {
+    Sent,
+    /// 429: wait this long, then send it again.
+    Wait(Duration),
+    /// Worth trying again (5xx, network); the reason, without message text.
+    Retry(String),
+    /// The citizen blocked the bot, or can no longer be written to.
+    Blocked,
+    /// Telegram refused the request; the reason, without message text.
+    Refused(String),
+}
+
+impl Sender {
+    /// Starts a sender that stops retrying and waiting when `stop` turns true.
+    pub fn start(bot: Bot, store: Store, limits: Limits, in_flight: usize, stop: watch::Receiver<bool>) -> Sender {
+        let inner = Arc::new(Inner {
+            bot,
+            store,
+            buckets: Buckets::new(limits),
+            permits: Semaphore::new(in_flight.max(1)),
+            stop,
+            lanes: OnceLock::new(),
+            marks: std::sync::Mutex::new(std::collections::HashMap::new()),
+        });
+        let weak = Arc::downgrade(&inner);
+        let lanes = Lanes::new(move |chat, row: Queued| {
+            let inner = weak.upgrade();
+            async move {
+                if let Some(inner) = inner {
+                    deliver(&inner, chat, row).await;
+                }
+            }
+        });
+        let _ = inner.lanes.set(lanes);
+        Sender { inner }
+    }
+
+    /// Queues rows for delivery, each behind the rows of its chat queued before it.
+    pub fn enqueue(&self, rows: Vec<Queued>) {
+        for row in rows {
+            let chat = row.chat.parse::<i64>().unwrap_or(0);
+            self.lanes().push(chat, row);
+        }
+    }
+
+    /// Rows queued and not yet started.
+    pub fn queued(&self) -> usize {
+        self.lanes().queued()
+    }
+
+    /// Takes no more rows; with `drop_queued`, leaves the unstarted ones to the next start.
+    pub fn close(&self, drop_queued: bool) {
+        self.lanes().close(drop_queued);
+    }
+
+    /// Waits until every chat's lane has finished.
+    pub async fn idle(&self) {
+        self.lanes().idle().await;
+    }
+
+    fn lanes(&self) -> &Lanes<Queued> {
+        self.inner.lanes.get().expect("the lanes are set at start")
+    }
+}
+
+async fn deliver(inner: &Inner, chat: i64, row: Queued) {
+    let request: Request = match serde_json::from_str(&row.payload) {
+        Ok(r) => r,
+        Err(_) => {
+            tracing::error!(id = row.id, chat, "an outbox row does not read as a request; marked failed");
+            let _ = inner.store.note_attempt(row.id, now_ms(), "unreadable payload", true).await;
+            return;
+        }
+    };
+    let method = method_name(&request);
+    let mut quick = 0;
+    loop {
+        if *inner.stop.borrow() {
+            return;
+        }
+        if request.is_message() {
+            let wait = inner.buckets.reserve(chat);
+            if !wait.is_zero() && !pause(inner, wait).await {
+                return;
+            }
+        }
+        let result = {
+            let _permit = inner.permits.acquire().await;
+            execute(&inner.bot, &request).await
+        };
+        match outcome(result) {
+            Outcome::Sent => {
+                settle(inner, chat, row.id).await;
+                return;
+            }
+            Outcome::Wait(wait) => {
+                tracing::info!(chat, method, seconds = wait.as_secs(), "Telegram asks to retry later");
+                let _ = inner
+                    .store
+                    .note_attempt(row.id, now_ms(), &format!("retry after {} s", wait.as_secs()), false)
+                    .await;
+                if !pause(inner, wait).await {
+                    return;
+                }
+            }
+            Outcome::Retry(why) => {
+                quick += 1;
+                tracing::warn!(chat, method, error = %why, attempt = quick, "sending failed; will retry");
+                let _ = inner.store.note_attempt(row.id, now_ms(), &why, false).await;
+                let wait = if quick <= QUICK_RETRIES {
+                    Duration::from_millis(500 << (quick - 1))
+                } else {
+                    quick = 0;
+                    REST
+                };
+                if !pause(inner, wait).await {
+                    return;
+                }
+            }
+            Outcome::Blocked => {
+                tracing::info!(chat, "the citizen blocked the bot; the chat is inactive");
+                if let Some(lanes) = inner.lanes.get() {
+                    lanes.clear(chat);
+                }
+                if let Err(e) = inner.store.deactivate_chat(CHANNEL, &row.chat, now_ms()).await {
+                    tracing::error!(chat, error = %e, "the chat could not be marked inactive");
+                }
+                return;
+            }
+            Outcome::Refused(why) => {
+                tracing::warn!(chat, method, error = %why, "Telegram refused a request; going on");
+                let _ = inner.store.note_attempt(row.id, now_ms(), &why, true).await;
+                return;
+            }
+        }
+    }
+}
+
+/// Marks a sent row. The mark commits while the chat's next row goes out; the row before
+/// must be marked before this one returns, so at most two of a chat's rows are ever sent but
+/// not yet marked (the ones a crash can send twice). A chat with nothing more queued waits
+/// for its last mark too.
+async fn settle(inner: &Inner, chat: i64, id: i64) {
+    let mark = match inner.store.mark_sent_later(id, now_ms()).await {
+        Ok(mark) => mark,
+        Err(e) => {
+            tracing::error!(id, error = %e, "a sent row could not be marked sent");
+            return;
+        }
+    };
+    let previous = lock(&inner.marks).insert(chat, mark);
+    let last = inner.lanes.get().is_none_or(|l| l.queued_for(chat) == 0);
+    let mut waits = Vec::from_iter(previous);
+    if last {
+        waits.extend(lock(&inner.marks).remove(&chat));
+    }
+    for w in waits {
+        if let Err(e) = w.wait().await {
+            tracing::error!(chat, error = %e, "a sent row could not be marked sent");
+        }
+    }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Sleeps, unless the sender is stopped first; false when stopped.
+async fn pause(inner: &Inner, wait: Duration) -> bool {
+    let mut stop = inner.stop.clone();
+    tokio::select! {
+        biased;
+        _ = stop.wait_for(|s| *s) => false,
+        _ = tokio::time::sleep(wait) => true,
+    }
+}
+
+/// Makes the call through teloxide.
+async fn execute(bot: &Bot, request: &Request) -> Result<(), RequestError> {
+    match request {
+        Request::SendMessage { chat_id, text, parse_mode, link_preview_options, reply_markup } => {
+            let mut call = bot.send_message(ChatId(*chat_id), text.clone());
+            if parse_mode == "HTML" {
+                call = call.parse_mode(ParseMode::Html);
+            }
+            if let Some(p) = link_preview_options {
+                call = call.link_preview_options(LinkPreviewOptions {
+                    is_disabled: p.is_disabled,
+                    url: None,
+                    prefer_small_media: false,
+                    prefer_large_media: false,
+                    show_above_text: false,
+                });
+            }
+            if let Some(k) = reply_markup {
+                let rows = k.inline_keyboard.iter().map(|row| {
+                    row.iter()
+                        .map(|b| InlineKeyboardButton::callback(b.text.clone(), b.callback_data.clone()))
+                        .collect::<Vec<_>>()
+                });
+                call = call.reply_markup(InlineKeyboardMarkup::new(rows));
+            }
+            call.await.map(|_| ())
+        }
+        Request::AnswerCallbackQuery { callback_query_id, text } => {
+            let mut call = bot.answer_callback_query(CallbackQueryId(callback_query_id.clone()));
+            if let Some(t) = text {
+                call = call.text(t.clone());
+            }
+            call.await.map(|_| ())
+        }
+    }
+}
+
+/// Reads teloxide's result. teloxide keeps Telegram's description but not the status code, so
+/// an unknown description is read by its prefix: "Bad Request" and "Forbidden" are final,
+/// anything else (Internal Server Error, Bad Gateway...) is worth another try.
+fn outcome(result: Result<(), RequestError>) -> Outcome {
+    let e = match result {
+        Ok(()) => return Outcome::Sent,
+        Err(e) => e,
+    };
+    match e {
+        RequestError::RetryAfter(s) => Outcome::Wait(s.duration().max(Duration::from_secs(1))),
+        RequestError::Network(_) => Outcome::Retry("network error".into()),
+        RequestError::Io(_) => Outcome::Retry("i/o error".into()),
+        // A proxy's HTML error page, or a cut-off body.
+        RequestError::InvalidJson { .. } => Outcome::Retry("unreadable answer".into()),
+        RequestError::MigrateToChatId(_) => Outcome::Refused("the group became a supergroup".into()),
+        RequestError::Api(api) => match api {
+            ApiError::MessageNotModified => Outcome::Sent,
+            ApiError::BotBlocked
+            | ApiError::UserDeactivated
+            | ApiError::CantInitiateConversation
+            | ApiError::CantTalkWithBots
+            | ApiError::BotKicked
+            | ApiError::BotKickedFromSupergroup
+            | ApiError::BotKickedFromChannel => Outcome::Blocked,
+            ApiError::Unknown(description) => {
+                if description.starts_with("Forbidden") {
+                    Outcome::Blocked
+                } else if description.starts_with("Bad Request") || description.starts_with("Unauthorized") {
+                    Outcome::Refused(description)
+                } else {
+                    Outcome::Retry(description)
+                }
+            }
+            other => Outcome::Refused(other.to_string()),
+        },
+    }
+}
+
+fn method_name(request: &Request) -> &'static str {
+    match request {
+        Request::SendMessage { .. } => "sendMessage",
+        Request::AnswerCallbackQuery { .. } => "answerCallbackQuery",
+    }
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use teloxide::types::Seconds;
+
+    #[test]
+    fn telegrams_answers_are_read_into_what_to_do() {
+        assert_eq!(outcome(Ok(())), Outcome::Sent);
+        assert_eq!(
+            outcome(Err(RequestError::RetryAfter(Seconds::from_seconds(7)))),
+            Outcome::Wait(Duration::from_secs(7))
+        );
+        assert_eq!(outcome(Err(RequestError::Api(ApiError::BotBlocked))), Outcome::Blocked);
+        assert_eq!(
+            outcome(Err(RequestError::Api(ApiError::Unknown("Forbidden: something new".into())))),
+            Outcome::Blocked
+        );
+        assert!(matches!(
+            outcome(Err(RequestError::Api(ApiError::Unknown("Internal Server Error".into())))),
+            Outcome::Retry(_)
+        ));
+        assert!(matches!(
+            outcome(Err(RequestError::Api(ApiError::Unknown("Bad Request: odd".into())))),
+            Outcome::Refused(_)
+        ));
+        assert!(matches!(outcome(Err(RequestError::Api(ApiError::MessageIsTooLong))), Outcome::Refused(_)));
+        assert_eq!(outcome(Err(RequestError::Api(ApiError::MessageNotModified))), Outcome::Sent);
+    }
+}

@@ -1,0 +1,11 @@
+//! The Telegram channel against a fake Bot API server (axum on 127.0.0.1:0) that the real
+//! teloxide client talks to over HTTP. The fake checks every request the way Telegram does;
+//! each test ends by asserting it refused nothing and every button press was answered.
+
+mod conversation;
+mod delivery;
+mod faults;
+mod inputs;
+mod sigkill;
+mod support;
+mod webhook;
