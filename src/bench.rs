@@ -38,6 +38,7 @@ pub async fn run(
     durability: Durability,
     citizens: usize,
     turns: usize,
+    rate: f64,
 ) -> anyhow::Result<()> {
     println!("engine step alone (understanding + step + rendering, one thread):");
     engine_only(&flows, &locales, 20_000);
@@ -46,19 +47,52 @@ pub async fn run(
     let db = dir.join("bench.db");
     let store = Store::open(&db, durability).await?;
     let assistant = Arc::new(Assistant { flows, locales, store });
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
-        "\nthrough the durable store ({:?}, WAL, group commit): {citizens} citizens x {turns} turns, {} cores",
-        durability,
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        "\nthrough the durable store ({durability:?}, WAL, group commit), {citizens} citizens x {turns} turns, {cores} cores"
     );
+    println!("closed loop (each citizen writes again as soon as it is answered; latency is mostly queueing):");
+    let (mut lat, elapsed) = citizens_talk(&assistant, "closed", citizens, turns, None).await?;
+    print_figures(&mut lat, elapsed);
+    if rate > 0.0 {
+        println!(
+            "paced: {rate:.0} turns/s offered over all citizens, each writing every {:.0} ms:",
+            citizens as f64 / rate * 1000.0
+        );
+        let (mut lat, elapsed) = citizens_talk(&assistant, "paced", citizens, turns, Some(rate)).await?;
+        print_figures(&mut lat, elapsed);
+    }
+    println!("peak memory (VmHWM): {}", peak_memory());
+    if let Ok(a) = Arc::try_unwrap(assistant) {
+        a.store.close().await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Every citizen takes `turns` turns through the whole loop; with a rate, each waits its turn
+/// on a steady clock (an open loop, as real citizens do), else writes again at once.
+async fn citizens_talk(
+    assistant: &Arc<Assistant>,
+    run: &str,
+    citizens: usize,
+    turns: usize,
+    rate: Option<f64>,
+) -> anyhow::Result<(Vec<Duration>, Duration)> {
     let started = Instant::now();
+    let period = rate.map(|r| Duration::from_secs_f64(citizens as f64 / r));
     let mut tasks = Vec::with_capacity(citizens);
     for c in 0..citizens {
         let a = assistant.clone();
+        let chat = format!("{run}-{c}");
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::with_capacity(turns);
-            let chat = format!("bench-{c}");
+            // Citizens start spread over one period, so the offered load is even.
+            let offset = period.map(|p| p.mul_f64(c as f64 / citizens as f64)).unwrap_or_default();
             for t in 0..turns {
+                if let Some(p) = period {
+                    tokio::time::sleep_until((started + offset + p * t as u32).into()).await;
+                }
                 let line = SCRIPT[(c + t) % SCRIPT.len()];
                 let t0 = Instant::now();
                 a.handle("bench", &chat, Input::from_text(line), None, chrono::Utc::now()).await?;
@@ -71,14 +105,7 @@ pub async fn run(
     for t in tasks {
         all.extend(t.await??);
     }
-    let elapsed = started.elapsed();
-    print_figures(&mut all, elapsed);
-    println!("peak memory (VmHWM): {}", peak_memory());
-    if let Ok(a) = Arc::try_unwrap(assistant) {
-        a.store.close().await;
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(())
+    Ok((all, started.elapsed()))
 }
 
 fn engine_only(flows: &Flows, locales: &Locales, n: usize) {

@@ -86,10 +86,10 @@ enum Command {
         /// with the inbox, the processor and the sender.
         #[arg(long)]
         telegram: bool,
-        /// With --telegram: updates a second offered over all citizens for the latency run
-        /// (0: skip it).
-        #[arg(long, default_value_t = 3000.0)]
-        rate: f64,
+        /// Turns (updates, with --telegram) a second offered over all citizens for the paced run
+        /// (0: skip it); default 5000, or 3000 with --telegram.
+        #[arg(long)]
+        rate: Option<f64>,
     },
 }
 
@@ -167,12 +167,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Bench { citizens, turns, telegram: true, rate } => {
             let (flows, locales) = load(&config)?;
+            let rate = rate.unwrap_or(3000.0);
             runtime()?.block_on(crate::bench::telegram(flows, locales, config.durability, citizens, turns, rate))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { citizens, turns, telegram: false, .. } => {
+        Command::Bench { citizens, turns, telegram: false, rate } => {
             let (flows, locales) = load(&config)?;
-            runtime()?.block_on(crate::bench::run(flows, locales, config.durability, citizens, turns))?;
+            let rate = rate.unwrap_or(5000.0);
+            runtime()?.block_on(crate::bench::run(flows, locales, config.durability, citizens, turns, rate))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Run { db, webhook_url, listen, webhook_secret } => {

@@ -178,7 +178,16 @@ impl Classifier {
             if intent.guard {
                 c.guards.insert(i);
             }
-            c.patterns.extend(intent.patterns.iter().map(|p| (i, p.clone())));
+            // One regular expression per intent: one pass over the text instead of one per
+            // pattern (the emergency guard alone has over a hundred).
+            if !intent.patterns.is_empty() {
+                let joined =
+                    intent.patterns.iter().map(|p| format!("(?:{})", p.as_str())).collect::<Vec<_>>().join("|");
+                match regex_lite::Regex::new(&joined) {
+                    Ok(re) => c.patterns.push((i, re)),
+                    Err(_) => c.patterns.extend(intent.patterns.iter().map(|p| (i, p.clone()))),
+                }
+            }
             for e in intent.examples.values().flatten() {
                 let feats = c.features(&normalize(e));
                 let mut ids = Vec::with_capacity(feats.len());

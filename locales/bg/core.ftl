@@ -34,3 +34,12 @@ retry-location = Моля, изпратете местоположение: 📎
 retry-photo = Моля, изпратете снимка.
 retry-district-or-location = Напишете района, например Люлин или Младост, или изпратете местоположение (📎 и „Местоположение“).
 slot-photo = снимка
+
+# The command menu Telegram shows next to the message field.
+cmd-start = Начало и основно меню
+cmd-menu = Темите, по които помагам
+cmd-help = Как да ми пишете
+cmd-language = Смяна на езика
+cmd-human = Говорете със служител
+cmd-cancel = Отказ от текущото запитване
+cmd-reset = Започнете отначало

@@ -34,3 +34,12 @@ retry-location = Please send a location: 📎, then "Location".
 retry-photo = Please send a photo.
 retry-district-or-location = Type the district, for example Lyulin or Mladost, or send a location (📎, then "Location").
 slot-photo = photo
+
+# The command menu Telegram shows next to the message field.
+cmd-start = Start and main menu
+cmd-menu = The topics I can help with
+cmd-help = How to write to me
+cmd-language = Change the language
+cmd-human = Talk to a person
+cmd-cancel = Cancel the current request
+cmd-reset = Start over
