@@ -125,11 +125,16 @@ fn engine_only(flows: &Flows, locales: &Locales, n: usize) {
 }
 
 fn print_figures(lat: &mut [Duration], elapsed: Duration) {
+    print_spread(lat, elapsed, "turns", "latency");
+}
+
+/// Count, rate and latency percentiles of one run, as one line.
+fn print_spread(lat: &mut [Duration], elapsed: Duration, unit: &str, latency: &str) {
     lat.sort();
     let pick = |q: f64| lat.get(((lat.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or_default();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "  {} turns in {:.2} s: {:.0} turns/s; latency p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        "  {} {unit} in {:.2} s: {:.0} {unit}/s; {latency} p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         lat.len(),
         elapsed.as_secs_f64(),
         lat.len() as f64 / elapsed.as_secs_f64(),
@@ -343,18 +348,7 @@ async fn citizens_run(
 }
 
 fn print_latency(mut all: Vec<Duration>, elapsed: Duration) {
-    all.sort();
-    let pick = |q: f64| all.get(((all.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or_default();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!(
-        "  {} updates in {:.2} s: {:.0} updates/s; update-to-reply p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
-        all.len(),
-        elapsed.as_secs_f64(),
-        all.len() as f64 / elapsed.as_secs_f64(),
-        ms(pick(0.5)),
-        ms(pick(0.99)),
-        ms(all.last().copied().unwrap_or_default())
-    );
+    print_spread(&mut all, elapsed, "updates", "update-to-reply");
 }
 
 fn cpu_model() -> String {
