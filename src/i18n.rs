@@ -205,3 +205,47 @@ fn inline_vars(i: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn locales_with(bg: &str, en: &str) -> (tempfile::TempDir, Locales) {
+        let dir = tempfile::tempdir().unwrap();
+        for (lang, text) in [("bg", bg), ("en", en)] {
+            std::fs::create_dir_all(dir.path().join(lang)).unwrap();
+            std::fs::write(dir.path().join(lang).join("test.ftl"), text).unwrap();
+        }
+        let locales = Locales::load(dir.path()).unwrap();
+        (dir, locales)
+    }
+
+    fn stops(n: f64) -> Msg {
+        Msg { id: "stops".into(), args: vec![("n".into(), Arg::Number(n))] }
+    }
+
+    #[test]
+    fn bulgarian_plurals_pick_one_only_for_exactly_one() {
+        let bg = "stops = { $n ->\n    [one] { $n } спирка\n   *[other] { $n } спирки\n}\n";
+        let en = "stops = { $n ->\n    [one] { $n } stop\n   *[other] { $n } stops\n}\n";
+        let (_dir, l) = locales_with(bg, en);
+        assert_eq!(l.render(Lang::Bg, &stops(1.0)), "1 спирка");
+        assert_eq!(l.render(Lang::Bg, &stops(3.0)), "3 спирки");
+        assert_eq!(l.render(Lang::Bg, &stops(0.0)), "0 спирки");
+        assert_eq!(l.render(Lang::En, &stops(1.0)), "1 stop");
+    }
+
+    #[test]
+    fn text_carries_no_isolation_marks() {
+        let (_dir, l) = locales_with("hi = Здравейте, { $name }!\n", "hi = Hello, { $name }!\n");
+        let msg = Msg { id: "hi".into(), args: vec![("name".into(), Arg::Text("Мария".into()))] };
+        assert_eq!(l.render(Lang::Bg, &msg), "Здравейте, Мария!");
+    }
+
+    #[test]
+    fn a_message_missing_in_one_language_falls_back_to_the_other() {
+        let (_dir, l) = locales_with("only-bg = само български\n", "other = other\n");
+        assert_eq!(l.render(Lang::En, &Msg::new("only-bg")), "само български");
+        assert_eq!(l.render(Lang::Bg, &Msg::new("nowhere")), "nowhere");
+    }
+}
