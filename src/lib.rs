@@ -11,5 +11,6 @@ pub mod eval; // `sofia-bot eval`: accuracy of understanding on a labelled set
 pub mod i18n; // Fluent bundles: message ids and arguments into text
 pub mod lang; // the languages spoken
 pub mod nlu; // understanding text: normalising, transliterating, stemming, scoring
+pub mod privacy; // personal data: masking personal numbers in text that leaves the conversation
 pub mod staff; // the staff side: cases, working hours, staff channels
 pub mod store; // SQLite: the only module that speaks SQL
