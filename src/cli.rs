@@ -74,6 +74,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the requests handed to staff, newest first (until the staff side has cases).
+    Escalations {
+        /// The database file.
+        #[arg(long, default_value = "sofia-bot.db")]
+        db: PathBuf,
+    },
     /// Simulated citizens through understanding, engine and the durable store.
     Bench {
         /// How many citizens talk at once.
@@ -127,6 +133,29 @@ fn init_logs() {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::from_env(cli.dialogs, cli.locales)?;
     match cli.command {
+        Command::Escalations { db } => {
+            if !db.exists() {
+                anyhow::bail!("{} does not exist", db.display());
+            }
+            runtime()?.block_on(async {
+                let store =
+                    Store::open(&db, config.durability).await.with_context(|| format!("opening {}", db.display()))?;
+                let rows = store.escalations().await?;
+                if rows.is_empty() {
+                    println!("no escalations");
+                }
+                for e in &rows {
+                    let at = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(e.at_ms)
+                        .map_or_else(|| e.at_ms.to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+                    println!(
+                        "#{} {at} {}:{} lang={} topic={} flow={} reason={} status={} slots={}",
+                        e.id, e.channel, e.chat, e.lang, e.topic, e.flow, e.reason, e.status, e.slots
+                    );
+                }
+                store.close().await;
+                Ok(ExitCode::SUCCESS)
+            })
+        }
         Command::Check => {
             let problems = crate::check::check(&config.dialogs, &config.locales, config.engine.clone());
             for p in &problems {

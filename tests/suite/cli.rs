@@ -51,3 +51,25 @@ fn check_passes_on_the_shipped_content() {
     let out = Command::new(env!("CARGO_BIN_EXE_sofia-bot")).current_dir(root()).arg("check").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn an_escalation_from_the_console_is_listed_for_staff() {
+    let db = TempDb::new();
+    chat(
+        &db,
+        "31",
+        "/start housing\nискам да подам сигнал за боклук\nЛюлин\nКонтейнерите не са извозвани от седмица\n@photo\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_sofia-bot"))
+        .current_dir(root())
+        .args(["escalations", "--db"])
+        .arg(db.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("console:31"), "{text}");
+    assert!(text.contains("topic=housing"), "{text}");
+    assert!(text.contains("\"category\":\"waste\""), "{text}");
+    assert!(text.contains("\"place\":\"lyulin\""), "{text}");
+}
