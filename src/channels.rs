@@ -76,6 +76,14 @@ impl Assistant {
     }
 }
 
+/// Where the session waits, as (flow, step), for what is shown and stored beside a message.
+fn position(session: &Session) -> (Option<String>, Option<String>) {
+    match &session.at {
+        Some(t) => (Some(t.flow.clone()), Some(t.step.clone())),
+        None => (None, None),
+    }
+}
+
 /// One step and its rendering, without any IO: the transcript tests and the benchmarks call it.
 pub fn respond(
     flows: &Flows,
@@ -92,10 +100,7 @@ pub fn respond(
 /// Renders a turn's replies in the session's language.
 pub fn render(locales: &Locales, turn: &Turn) -> Vec<Outgoing> {
     let lang = turn.session.lang;
-    let (flow, step) = match &turn.session.at {
-        Some(t) => (Some(t.flow.clone()), Some(t.step.clone())),
-        None => (None, None),
-    };
+    let (flow, step) = position(&turn.session);
     turn.replies
         .iter()
         .map(|Reply { text, buttons }| Outgoing {
@@ -113,12 +118,20 @@ pub fn render(locales: &Locales, turn: &Turn) -> Vec<Outgoing> {
         .collect()
 }
 
+/// Longer than any button label.
+const MAX_LABEL_CHARS: usize = 64;
+
 /// A typed text that is exactly the label of a button on offer presses that button; so does
 /// its number (1, 2, ...) when no question is open (a question may want a number itself).
 pub fn press_typed_button(input: Input, session: &Session, flows: &Flows, locales: &Locales) -> Input {
     let Input::Text { text } = &input else { return input };
+    // Labels are a few words: a longer text is a question, and rendering every label to
+    // compare with it would be wasted work on every message.
+    if session.offered.is_empty() || text.chars().count() > MAX_LABEL_CHARS {
+        return input;
+    }
     let typed = normalize(text);
-    if typed.is_empty() || session.offered.is_empty() {
+    if typed.is_empty() {
         return input;
     }
     let label_of = |b: &engine::Button| normalize(&locales.render(session.lang, &b.label));
@@ -149,10 +162,7 @@ fn record_turn(
 ) -> TurnRecord {
     let at_ms = now.timestamp_millis();
     let lang = turn.session.lang.code().to_string();
-    let (flow, step) = match &turn.session.at {
-        Some(t) => (Some(t.flow.clone()), Some(t.step.clone())),
-        None => (None, None),
-    };
+    let (flow, step) = position(&turn.session);
     let (kind, body) = describe(input);
     let understood = turn.understood.clone().unwrap_or_default();
     let mut lines = vec![Line {
