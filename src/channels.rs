@@ -8,11 +8,14 @@ pub mod telegram;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::engine::{self, Effect, Flows, Incoming, Input, Reply, Session, Turn};
+use crate::engine::decide::{Decision, decide};
+use crate::engine::{self, Flows, Incoming, Input, Reply, Session, Turn};
 use crate::i18n::Locales;
 use crate::lang::Lang;
 use crate::nlu::normalize::normalize;
-use crate::store::{Escalation, Line, Store, StoreError, TurnRecord};
+use crate::staff::cases::{Case, CaseSettings, Status};
+use crate::staff::desk::{Handled, StaffPost, relayable};
+use crate::store::{Finish, Line, Outbound, Store, StoreError, TurnRecord};
 
 /// A message rendered in the citizen's language, ready for any channel.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,15 +34,27 @@ pub struct Shown {
     pub data: String,
 }
 
-/// The engine, its text and its store: what a channel needs to hold conversations.
+/// The engine, its text, its store and how cases run: what a channel needs to hold
+/// conversations.
 pub struct Assistant {
     pub flows: Flows,
     pub locales: Locales,
     pub store: Store,
+    pub cases: CaseSettings,
+}
+
+/// A turn ready to commit: its rows, what to send the citizen, what to post for staff.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    pub record: TurnRecord,
+    pub out: Vec<Outgoing>,
+    pub staff: Vec<StaffPost>,
 }
 
 impl Assistant {
-    /// Handles one input from one chat, commits the turn, and returns what to send.
+    /// Handles one input from one chat, commits the turn, and returns what to send. Posts
+    /// for the staff group go to the outbox for the Telegram service to send, when a staff
+    /// group is configured.
     pub async fn handle(
         &self,
         channel: &str,
@@ -48,14 +63,55 @@ impl Assistant {
         channel_lang: Option<Lang>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Outgoing>, StoreError> {
-        let (record, out) = self.prepare(channel, chat, input, channel_lang, now).await?;
-        self.store.commit_turn(record).await?;
-        Ok(out)
+        let prepared = self.prepare(channel, chat, input, channel_lang, now).await?;
+        let outbox = self.staff_outbound(&prepared.staff);
+        if outbox.is_empty() {
+            self.store.commit_turn(prepared.record).await?;
+        } else {
+            let finish = Finish {
+                channel: channel.into(),
+                chat: chat.into(),
+                at_ms: now.timestamp_millis(),
+                outbox,
+                external: true,
+                ..Finish::default()
+            };
+            self.store.finish(Some(prepared.record), finish).await?;
+        }
+        Ok(prepared.out)
     }
 
-    /// Everything `handle` does but the commit: loads the session, steps, renders, and returns
-    /// the rows to commit with what to send. A channel that must write more in the same
-    /// transaction (Telegram's inbox and outbox) commits the record itself.
+    /// The rows and requests of a staff action on a case, added to `finish`: the messages for
+    /// the citizen (when on Telegram; a console citizen reads them from the case's events)
+    /// and the posts for the staff group.
+    pub fn staff_record(&self, case: &Case, handled: Handled, finish: &mut Finish, now: DateTime<Utc>) -> TurnRecord {
+        finish.outbox.extend(telegram::staff::citizen_outbound(case, &handled));
+        finish.outbox.extend(self.staff_outbound(&handled.staff));
+        TurnRecord {
+            channel: case.channel.clone(),
+            chat: case.chat.clone(),
+            at_ms: now.timestamp_millis(),
+            session_json: None,
+            lines: handled.lines,
+            cases: handled.cases,
+        }
+    }
+
+    /// Staff posts as outbox rows for the staff group (none without a group).
+    pub fn staff_outbound(&self, posts: &[StaffPost]) -> Vec<Outbound> {
+        match self.cases.staff_group {
+            Some(group) => telegram::render::staff_posts(group, posts)
+                .iter()
+                .map(|r| Outbound { chat: group.to_string(), payload: r.to_payload() })
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Everything `handle` does but the commit: loads the session, steps (or passes the message
+    /// to staff, when the citizen's case takes their messages), renders, and returns the rows
+    /// to commit with what to send. A channel that must write more in the same transaction
+    /// (Telegram's inbox and outbox) commits the record itself.
     pub async fn prepare(
         &self,
         channel: &str,
@@ -63,16 +119,96 @@ impl Assistant {
         input: Input,
         channel_lang: Option<Lang>,
         now: DateTime<Utc>,
-    ) -> Result<(TurnRecord, Vec<Outgoing>), StoreError> {
+    ) -> Result<Prepared, StoreError> {
         let session = match self.store.load_session(channel, chat).await? {
             Some(json) => Session::restore(&json),
             None => Session::new(channel_lang.unwrap_or_default()),
         };
-        let input = press_typed_button(input, &session, &self.flows, &self.locales);
+        let live = self.store.live_case(channel, chat).await?;
+        // A digit after staff asked for a rating is the rating, whatever buttons the
+        // assistant offered before.
+        let rating = live.as_ref().and_then(|c| typed_rating(c, &input));
+        let input =
+            if rating.is_some() { input } else { press_typed_button(input, &session, &self.flows, &self.locales) };
+        let mut handled = Handled::default();
+        // What the shell answers itself: the citizen's cases, a rating.
+        match (&input, rating) {
+            (_, Some(data)) => {
+                self.rate((channel, chat), &data, session.lang, now, &mut handled).await?;
+                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
+            }
+            (Input::Button { data }, _) if data.starts_with("v:") => {
+                self.rate((channel, chat), data, session.lang, now, &mut handled).await?;
+                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
+            }
+            (Input::Command { name, .. }, _) if name == "cases" => {
+                self.list_for_citizen(channel, chat, session.lang, &mut handled).await?;
+                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
+            }
+            _ => {}
+        }
+        let relaying = live.as_ref().filter(|c| c.relay && relayable(&input));
+        let urgent = self.urgent(&input);
+        if let Some(case) = relaying {
+            if !urgent && !self.small_talk_after_close(case, &input) {
+                self.relay(case, &input, now, &mut handled).await?;
+                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
+            }
+            if urgent {
+                // An emergency gets the assistant's answer at once, and staff see it too.
+                handled.staff.extend(self.relay_copy(case, &input));
+            }
+        }
         let incoming = Incoming { input, channel_lang };
-        let (turn, out) = respond(&self.flows, &self.locales, session, &incoming, now);
-        let record = record_turn(channel, chat, &incoming.input, &turn, &out, now);
-        Ok((record, out))
+        let (turn, mut out) = respond(&self.flows, &self.locales, session, &incoming, now);
+        let mut record = record_turn(channel, chat, &incoming.input, &turn, &out, now);
+        if let Some(case) = live.as_ref().filter(|c| c.relay && !relayable(&incoming.input) && turn.effects.is_empty())
+        {
+            self.back_to_bot(case, now, &mut handled);
+        }
+        handled.lines = std::mem::take(&mut record.lines);
+        let said = match &incoming.input {
+            Input::Text { text } => Some(text.as_str()),
+            _ => None,
+        };
+        for effect in &turn.effects {
+            let engine::Effect::Escalate { reply, .. } = effect;
+            let lang = turn.session.lang;
+            let add = self.escalate(channel, chat, lang, effect, live.as_ref(), said, now, &mut handled).await?;
+            if let Some(o) = out.get_mut(*reply) {
+                o.text = format!("{}\n\n{add}", o.text);
+                // The transcript's first line is the citizen's; the replies follow in order.
+                if let Some(line) = handled.lines.get_mut(1 + reply) {
+                    line.body = o.text.clone();
+                }
+            }
+        }
+        record.lines = handled.lines;
+        record.cases = handled.cases;
+        out.extend(handled.citizen);
+        Ok(Prepared { record, out, staff: handled.staff })
+    }
+
+    /// An emergency that the assistant must answer even while staff hold the conversation.
+    fn urgent(&self, input: &Input) -> bool {
+        match input {
+            Input::Text { text } => self.flows.classifier.understand(text).guard.is_some(),
+            _ => false,
+        }
+    }
+
+    /// A "thank you" or "bye" after staff closed the case is for the assistant: it must not
+    /// reopen the case.
+    fn small_talk_after_close(&self, case: &Case, input: &Input) -> bool {
+        let Input::Text { text } = input else { return false };
+        if case.status != Status::Resolved {
+            return false;
+        }
+        let u = self.flows.classifier.understand(text);
+        match decide(&self.flows, &u) {
+            Decision::Answer { intent, .. } => self.flows.intent(intent).0.topic == "general",
+            _ => false,
+        }
     }
 }
 
@@ -187,29 +323,57 @@ fn record_turn(
         body: o.text.clone(),
         ..Line::default()
     }));
-    let escalations = turn
-        .effects
-        .iter()
-        .map(|Effect::Escalate { flow, topic, reason, slots }| Escalation {
-            at_ms,
-            channel: channel.to_string(),
-            chat: chat.to_string(),
-            lang: lang.clone(),
-            flow: flow.clone(),
-            topic: topic.clone(),
-            reason: reason.clone(),
-            slots: serde_json::to_string(slots).unwrap_or_else(|_| "{}".into()),
-            ..Escalation::default()
-        })
-        .collect();
     TurnRecord {
         channel: channel.into(),
         chat: chat.into(),
         at_ms,
-        session_json: turn.session.to_json(),
+        session_json: Some(turn.session.to_json()),
         lines,
-        escalations,
+        cases: Vec::new(),
     }
+}
+
+/// A turn the shell answered itself (a case's message, a rating, /cases): the session stays
+/// as it was; the transcript gets the input and the replies.
+fn shell_turn(
+    channel: &str,
+    chat: &str,
+    input: &Input,
+    session: &Session,
+    handled: Handled,
+    now: DateTime<Utc>,
+) -> Prepared {
+    let at_ms = now.timestamp_millis();
+    let lang = session.lang.code().to_string();
+    let (kind, body) = describe(input);
+    let mut lines =
+        vec![Line { at_ms, incoming: true, lang: lang.clone(), kind: kind.into(), body, ..Line::default() }];
+    lines.extend(handled.lines);
+    lines.extend(handled.citizen.iter().map(|o| Line {
+        at_ms,
+        incoming: false,
+        lang: lang.clone(),
+        kind: "text".into(),
+        body: o.text.clone(),
+        ..Line::default()
+    }));
+    let record = TurnRecord {
+        channel: channel.into(),
+        chat: chat.into(),
+        at_ms,
+        session_json: None,
+        lines,
+        cases: handled.cases,
+    };
+    Prepared { record, out: handled.citizen, staff: handled.staff }
+}
+
+/// A rating typed as a digit, 1 to 5, after staff closed the case and asked for one: the
+/// button's data.
+fn typed_rating(case: &Case, input: &Input) -> Option<String> {
+    let Input::Text { text } = input else { return None };
+    let n: u8 = text.trim().parse().ok().filter(|n| (1..=5).contains(n))?;
+    (case.status == Status::Resolved && case.rating.is_none()).then(|| format!("v:{}:{n}", case.id()))
 }
 
 /// The kind and the stored body of an input.

@@ -74,11 +74,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List the requests handed to staff, newest first (until the staff side has cases).
-    Escalations {
+    /// Cases handed to staff: list them, read one, answer, close (with or without a staff
+    /// group; beside a running service, which sends the answers).
+    Cases {
         /// The database file.
         #[arg(long, default_value = "sofia-bot.db")]
         db: PathBuf,
+        #[command(subcommand)]
+        action: CasesCommand,
     },
     /// Simulated citizens through understanding, engine and the durable store.
     Bench {
@@ -96,6 +99,55 @@ enum Command {
         /// (0: skip it); default 5000, or 3000 with --telegram.
         #[arg(long)]
         rate: Option<f64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CasesCommand {
+    /// The open cases by due time, then the others, newest first.
+    List {
+        /// Only cases with this status (new, assigned, waiting, resolved, closed, reopened).
+        #[arg(long)]
+        status: Option<String>,
+        /// Only cases still open.
+        #[arg(long)]
+        open: bool,
+    },
+    /// A case with its collected details, its conversation and its history.
+    Show { reference: String },
+    /// Answer the citizen of a case.
+    Reply {
+        reference: String,
+        text: String,
+        /// Your name, as the case's history keeps it (default: $USER).
+        #[arg(long = "as")]
+        name: Option<String>,
+    },
+    /// Close a case with a note for the citizen, who is asked for a rating.
+    Close {
+        reference: String,
+        note: Option<String>,
+        #[arg(long = "as")]
+        name: Option<String>,
+    },
+    /// Take a case: it is yours.
+    Take {
+        reference: String,
+        #[arg(long = "as")]
+        name: Option<String>,
+    },
+    /// Open a resolved or closed case again.
+    Reopen {
+        reference: String,
+        #[arg(long = "as")]
+        name: Option<String>,
+    },
+    /// Keep an internal note on a case; never sent.
+    Note {
+        reference: String,
+        text: String,
+        #[arg(long = "as")]
+        name: Option<String>,
     },
 }
 
@@ -133,27 +185,18 @@ fn init_logs() {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::from_env(cli.dialogs, cli.locales)?;
     match cli.command {
-        Command::Escalations { db } => {
+        Command::Cases { db, action } => {
             if !db.exists() {
                 anyhow::bail!("{} does not exist", db.display());
             }
+            let (flows, locales) = load(&config)?;
             runtime()?.block_on(async {
                 let store =
                     Store::open(&db, config.durability).await.with_context(|| format!("opening {}", db.display()))?;
-                let rows = store.escalations().await?;
-                if rows.is_empty() {
-                    println!("no escalations");
-                }
-                for e in &rows {
-                    let at = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(e.at_ms)
-                        .map_or_else(|| e.at_ms.to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string());
-                    println!(
-                        "#{} {at} {}:{} lang={} topic={} flow={} reason={} status={} slots={}",
-                        e.id, e.channel, e.chat, e.lang, e.topic, e.flow, e.reason, e.status, e.slots
-                    );
-                }
-                store.close().await;
-                Ok(ExitCode::SUCCESS)
+                let assistant = Assistant { flows, locales, store, cases: config.cases.clone() };
+                let result = crate::staff::cli::run(&assistant, action.into()).await;
+                assistant.store.close().await;
+                result
             })
         }
         Command::Check => {
@@ -188,7 +231,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime()?.block_on(async {
                 let store =
                     Store::open(&db, config.durability).await.with_context(|| format!("opening {}", db.display()))?;
-                let assistant = Assistant { flows, locales, store };
+                let assistant = Assistant { flows, locales, store, cases: config.cases.clone() };
                 console::run(&assistant, &user, lang, json).await?;
                 assistant.store.close().await;
                 Ok(ExitCode::SUCCESS)
@@ -225,7 +268,8 @@ async fn run_telegram(
     db: &std::path::Path,
 ) -> anyhow::Result<()> {
     let store = Store::open(db, config.durability).await.with_context(|| format!("opening {}", db.display()))?;
-    let assistant = std::sync::Arc::new(Assistant { flows, locales, store: store.clone() });
+    let assistant =
+        std::sync::Arc::new(Assistant { flows, locales, store: store.clone(), cases: config.cases.clone() });
     let bot = telegram::bot(tg.token.expose(), tg.api_url.as_ref());
     let intake = match tg.webhook {
         Some(w) => telegram::Intake::Webhook { url: w.url, listen: w.listen, secret: w.secret },
@@ -265,4 +309,19 @@ pub fn load(config: &Config) -> anyhow::Result<(Flows, Locales)> {
     let locales = Locales::load(&config.locales).map_err(|e| anyhow::anyhow!("{}", show(e)))?;
     let flows = load_flows(&config.dialogs, config.engine.clone()).map_err(|e| anyhow::anyhow!("{}", show(e)))?;
     Ok((flows, locales))
+}
+
+impl From<CasesCommand> for crate::staff::cli::Action {
+    fn from(c: CasesCommand) -> Self {
+        use crate::staff::cli::Action;
+        match c {
+            CasesCommand::List { status, open } => Action::List { status, open },
+            CasesCommand::Show { reference } => Action::Show { reference },
+            CasesCommand::Reply { reference, text, name } => Action::Reply { reference, text, name },
+            CasesCommand::Close { reference, note, name } => Action::Close { reference, note, name },
+            CasesCommand::Take { reference, name } => Action::Take { reference, name },
+            CasesCommand::Reopen { reference, name } => Action::Reopen { reference, name },
+            CasesCommand::Note { reference, text, name } => Action::Note { reference, text, name },
+        }
+    }
 }

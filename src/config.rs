@@ -8,6 +8,8 @@ use anyhow::{Context, bail};
 
 use crate::channels::telegram::rate::{Limits, Rate};
 use crate::engine::Settings;
+use crate::staff::calendar::WorkingHours;
+use crate::staff::cases::CaseSettings;
 use crate::store::Durability;
 
 /// Everything the binary needs to know, validated.
@@ -17,6 +19,7 @@ pub struct Config {
     pub locales: PathBuf,
     pub engine: Settings,
     pub durability: Durability,
+    pub cases: CaseSettings,
 }
 
 impl Config {
@@ -54,8 +57,53 @@ impl Config {
             Some("normal") => Durability::Normal,
             Some(other) => bail!("SOFIA_DURABILITY must be full or normal, not {other:?}"),
         };
-        Ok(Config { dialogs, locales, engine, durability })
+        let cases = cases_from(&env)?;
+        Ok(Config { dialogs, locales, engine, durability, cases })
     }
+}
+
+/// How cases run: `SOFIA_CASE_PREFIX`, `SOFIA_WORKING_HOURS`, `SOFIA_CASE_DUE_DAYS` (working
+/// days, fractions allowed), `SOFIA_REOPEN_DAYS`, `SOFIA_STAFF_GROUP`, `SOFIA_STAFF_LANG`.
+fn cases_from(env: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<CaseSettings> {
+    let mut cases = CaseSettings::default();
+    if let Some(p) = env("SOFIA_CASE_PREFIX") {
+        let p = p.trim().to_string();
+        if !(1..=8).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+            bail!("SOFIA_CASE_PREFIX must be 1-8 capital letters or digits, like SOF");
+        }
+        cases.prefix = p;
+    }
+    if let Some(h) = env("SOFIA_WORKING_HOURS") {
+        cases.hours = WorkingHours::parse(&h).context("SOFIA_WORKING_HOURS")?;
+    }
+    let days: f64 = match env("SOFIA_CASE_DUE_DAYS") {
+        Some(v) => v.trim().parse().ok().filter(|d: &f64| d.is_finite() && *d > 0.0 && *d <= 60.0).context(
+            "SOFIA_CASE_DUE_DAYS must be a number of working days above 0 (fractions allowed, e.g. 0.5), at most 60",
+        )?,
+        None => 1.0,
+    };
+    let day = cases.hours.working_day_length().num_seconds() as f64;
+    cases.due = chrono::Duration::seconds((day * days).round() as i64);
+    if let Some(v) = env("SOFIA_REOPEN_DAYS") {
+        cases.reopen_days = v
+            .trim()
+            .parse()
+            .ok()
+            .filter(|d| (0..=365).contains(d))
+            .context("SOFIA_REOPEN_DAYS must be a whole number of days from 0 to 365")?;
+    }
+    if let Some(v) = env("SOFIA_STAFF_GROUP") {
+        let id: i64 =
+            v.trim().parse().context("SOFIA_STAFF_GROUP must be the staff group's chat id, like -1001234567890")?;
+        if id >= 0 {
+            bail!("SOFIA_STAFF_GROUP must be a group's chat id, which is negative (like -1001234567890)");
+        }
+        cases.staff_group = Some(id);
+    }
+    if let Some(v) = env("SOFIA_STAFF_LANG") {
+        cases.staff_lang = crate::lang::Lang::parse(v.trim()).context("SOFIA_STAFF_LANG must be bg or en")?;
+    }
+    Ok(cases)
 }
 
 /// A secret (a bot token, a webhook secret): never shown by `Debug`.

@@ -181,8 +181,9 @@ pub struct Reply {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Effect {
-    /// Hand the conversation to staff, with what the flow collected.
-    Escalate { flow: String, topic: String, reason: String, slots: BTreeMap<String, String> },
+    /// Hand the conversation to staff, with what the flow collected. `reply` is the index of
+    /// the reply that tells the citizen, so that the shell can add the case's reference to it.
+    Escalate { flow: String, topic: String, reason: String, slots: BTreeMap<String, Slot>, reply: usize },
 }
 
 /// What the engine understood of a text, for the transcript and the statistics.

@@ -1,3 +1,6 @@
-//! The staff side: escalated cases, working hours, and the staff channels.
+//! The staff side: escalated cases, working hours, and what staff do to cases.
 
 pub mod calendar;
+pub mod cases;
+pub mod cli;
+pub mod desk;

@@ -18,11 +18,17 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Connection, Executor, Row, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
+mod cases;
 mod writer;
 
+pub use cases::{CaseFilter, CaseUpdate, CaseWrite};
+
 /// The numbered migrations, embedded so that the binary runs from any folder.
-const MIGRATIONS: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/0001_init.sql")), (2, include_str!("../migrations/0002_telegram.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_telegram.sql")),
+    (3, include_str!("../migrations/0003_cases.sql")),
+];
 /// At most this many writes share one transaction.
 const MAX_GROUP: usize = 256;
 
@@ -49,9 +55,11 @@ pub struct TurnRecord {
     pub channel: String,
     pub chat: String,
     pub at_ms: i64,
-    pub session_json: String,
+    /// The session after the turn; `None` leaves it as it was (a message relayed to staff).
+    pub session_json: Option<String>,
     pub lines: Vec<Line>,
-    pub escalations: Vec<Escalation>,
+    /// Cases opened and changed, in order.
+    pub cases: Vec<CaseWrite>,
 }
 
 /// One message in or out, for the transcript.
@@ -67,22 +75,6 @@ pub struct Line {
     pub intent: Option<String>,
     pub score: Option<f32>,
     pub missed: bool,
-}
-
-/// A request to hand a conversation to staff.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Escalation {
-    pub id: i64,
-    pub at_ms: i64,
-    pub channel: String,
-    pub chat: String,
-    pub lang: String,
-    pub flow: String,
-    pub topic: String,
-    pub reason: String,
-    /// JSON object of slot name to value.
-    pub slots: String,
-    pub status: String,
 }
 
 /// An update as it arrived, before it is handled.
@@ -105,11 +97,21 @@ pub struct Finish {
     pub channel: String,
     pub chat: String,
     pub at_ms: i64,
-    /// The requests to send, in order (JSON payloads the channel understands).
-    pub outbox: Vec<String>,
+    /// The requests to send, in order.
+    pub outbox: Vec<Outbound>,
+    /// Written by a process other than the service that sends (the command line): the
+    /// service claims such rows to send them.
+    pub external: bool,
     /// `Some(true)`: the citizen wrote, so the bot may write to the chat again;
     /// `Some(false)`: the citizen blocked the bot.
     pub active: Option<bool>,
+}
+
+/// A request for the outbox: the chat it goes to, and its JSON payload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outbound {
+    pub chat: String,
+    pub payload: String,
 }
 
 /// An outbox row waiting to be sent.
@@ -166,6 +168,12 @@ enum Write {
     Prune {
         before_ms: i64,
     },
+    /// The next case number of a year.
+    Allocate {
+        year: i32,
+    },
+    /// Outbox rows written by another process, taken over for sending.
+    Claim,
     /// Nothing: waits for the writes queued before it.
     Flush,
 }
@@ -177,6 +185,8 @@ enum Written {
     Stored(Vec<i64>),
     /// The outbox rows queued.
     Queued(Vec<Queued>),
+    /// A case number handed out.
+    Number(i64),
 }
 
 struct Job {
@@ -290,6 +300,24 @@ impl Store {
         self.write(Write::Prune { before_ms }).await.map(|_| ())
     }
 
+    /// Hands out the next case number of a year, durably: the reference can be shown before
+    /// the turn that opens the case commits (a crash in between skips the number).
+    pub async fn next_case_number(&self, year: i32) -> Result<i64, StoreError> {
+        match self.write(Write::Allocate { year }).await? {
+            Written::Number(n) => Ok(n),
+            _ => Err(StoreError::Database(sqlx::Error::Protocol("no case number".into()))),
+        }
+    }
+
+    /// Takes over the outbox rows another process wrote (see `Finish::external`) and returns
+    /// the unsent ones, oldest first, to send.
+    pub async fn claim_external(&self) -> Result<Vec<Queued>, StoreError> {
+        match self.write(Write::Claim).await? {
+            Written::Queued(rows) => Ok(rows),
+            _ => Ok(Vec::new()),
+        }
+    }
+
     /// Updates stored but not yet handled, oldest first.
     pub async fn pending_updates(&self) -> Result<Vec<Received>, StoreError> {
         let rows = sqlx::query(
@@ -386,6 +414,20 @@ impl Store {
         Ok(wait)
     }
 
+    /// A chat's last `n` transcript lines, oldest first.
+    pub async fn recent_lines(&self, channel: &str, chat: &str, n: usize) -> Result<Vec<Line>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT at_ms, direction, lang, flow, step, kind, body, intent, score, missed FROM
+             (SELECT * FROM transcript WHERE channel = ? AND chat = ? ORDER BY id DESC LIMIT ?) ORDER BY id",
+        )
+        .bind(channel)
+        .bind(chat)
+        .bind(n as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(line_of).collect())
+    }
+
     /// A chat's transcript, oldest first.
     pub async fn transcript(&self, channel: &str, chat: &str) -> Result<Vec<Line>, StoreError> {
         let rows = sqlx::query(
@@ -396,52 +438,28 @@ impl Store {
         .bind(chat)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Line {
-                at_ms: r.get(0),
-                incoming: r.get::<String, _>(1) == "in",
-                lang: r.get(2),
-                flow: r.get(3),
-                step: r.get(4),
-                kind: r.get(5),
-                body: r.get(6),
-                intent: r.get(7),
-                score: r.get::<Option<f64>, _>(8).map(|s| s as f32),
-                missed: r.get::<i64, _>(9) != 0,
-            })
-            .collect())
-    }
-
-    /// Escalation requests, newest first.
-    pub async fn escalations(&self) -> Result<Vec<Escalation>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, at_ms, channel, chat, lang, flow, topic, reason, slots, status
-             FROM escalations ORDER BY id DESC",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| Escalation {
-                id: r.get(0),
-                at_ms: r.get(1),
-                channel: r.get(2),
-                chat: r.get(3),
-                lang: r.get(4),
-                flow: r.get(5),
-                topic: r.get(6),
-                reason: r.get(7),
-                slots: r.get(8),
-                status: r.get(9),
-            })
-            .collect())
+        Ok(rows.iter().map(line_of).collect())
     }
 
     /// Waits for every write queued so far to be committed, then closes the read pool.
     pub async fn close(self) {
         let _ = self.flush().await;
         self.pool.close().await;
+    }
+}
+
+fn line_of(r: &sqlx::sqlite::SqliteRow) -> Line {
+    Line {
+        at_ms: r.get(0),
+        incoming: r.get::<String, _>(1) == "in",
+        lang: r.get(2),
+        flow: r.get(3),
+        step: r.get(4),
+        kind: r.get(5),
+        body: r.get(6),
+        intent: r.get(7),
+        score: r.get::<Option<f64>, _>(8).map(|s| s as f32),
+        missed: r.get::<i64, _>(9) != 0,
     }
 }
 

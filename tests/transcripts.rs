@@ -97,6 +97,7 @@ fn run(flows: &Flows, locales: &Locales, source: &str) -> String {
                 for Effect::Escalate { topic, slots, .. } in &turn.effects {
                     let mut l = format!("! escalate {topic}");
                     for (k, v) in slots {
+                        let v = v.value();
                         if v.contains(' ') { l += &format!(" {k}=\"{v}\"") } else { l += &format!(" {k}={v}") }
                     }
                     out.push_str(&l);

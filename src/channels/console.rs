@@ -57,11 +57,30 @@ pub async fn run(assistant: &Assistant, user: &str, lang: Option<Lang>, json: bo
         eprintln!("sofia-bot chat: write a message, or a command such as /start, /menu, /language.");
         eprintln!("Press a button by typing its number or its label. Ctrl-D ends.");
     }
+    // Answers from staff (given from the command line, the staff group or the web console)
+    // are shown as they arrive.
+    let mut seen = assistant.store.last_line_id().await?;
+    let mut poll = tokio::time::interval(std::time::Duration::from_secs(1));
     loop {
         if interactive {
             eprint!("> ");
         }
-        let Some(line) = lines.next_line().await.context("reading standard input")? else { break };
+        let line = loop {
+            tokio::select! {
+                line = lines.next_line() => break line.context("reading standard input")?,
+                _ = poll.tick() => {
+                    for (id, text) in assistant.store.staff_lines_after(CHANNEL, user, seen).await? {
+                        seen = seen.max(id);
+                        if json {
+                            println!("{}", serde_json::json!({"text": text, "from": "staff"}));
+                        } else {
+                            println!("\n{text}\n");
+                        }
+                    }
+                }
+            }
+        };
+        let Some(line) = line else { break };
         let input = parse_line(&line);
         let out = assistant.handle(CHANNEL, user, input, lang, chrono::Utc::now()).await?;
         // Buttons are numbered across the whole turn, as the session remembers them.

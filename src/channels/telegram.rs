@@ -23,6 +23,7 @@ pub mod rate;
 pub mod read;
 pub mod render;
 pub mod send;
+pub mod staff;
 pub mod webhook;
 
 use std::net::SocketAddr;
@@ -37,10 +38,11 @@ use tokio::sync::watch;
 use self::process::Processor;
 use self::rate::Limits;
 use self::send::Sender;
+use self::staff::StaffGroup;
 use crate::channels::Assistant;
 use crate::config::Secret;
 use crate::lang::Lang;
-use crate::store::StoreError;
+use crate::store::{Finish, Queued, StoreError, TurnRecord};
 
 /// The channel's name in sessions and transcripts.
 pub const CHANNEL: &str = "telegram";
@@ -73,6 +75,10 @@ pub struct Settings {
     pub set_commands: bool,
     /// Handle updates; false only stores them (to test a crash between inbox and reply).
     pub process: bool,
+    /// How often replies written by another process (`sofia-bot cases reply`) are picked up.
+    pub claim_every: Duration,
+    /// How often cases are swept: overdue ones flagged, resolved ones closed for good.
+    pub sweep_every: Duration,
 }
 
 impl Default for Settings {
@@ -87,6 +93,8 @@ impl Default for Settings {
             drain: Duration::from_secs(5),
             set_commands: true,
             process: true,
+            claim_every: Duration::from_secs(2),
+            sweep_every: Duration::from_secs(60),
         }
     }
 }
@@ -149,35 +157,33 @@ pub async fn serve(
         set_commands(&bot, &assistant.locales).await;
     }
     let store = assistant.store.clone();
-    // Handled updates are kept a week (Telegram redelivers for 24 hours), then pruned: at
-    // start and every hour.
-    let pruning = {
-        let (store, mut stop) = (store.clone(), stop.clone());
-        tokio::spawn(async move {
-            loop {
-                let week_ago = chrono::Utc::now().timestamp_millis() - 7 * 24 * 3600 * 1000;
-                if let Err(e) = store.prune(week_ago).await {
-                    tracing::warn!(error = %e, "old inbox and outbox rows could not be pruned");
-                }
-                tokio::select! {
-                    _ = stop.wait_for(|s| *s) => return,
-                    _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
-                }
-            }
-        })
-    };
+    let staff = assistant.cases.staff_group.map(|chat| Arc::new(StaffGroup::new(chat, assistant.clone())));
+    if let Some(group) = &staff {
+        check_staff_group(&bot, group.chat, me.id).await;
+    }
 
-    // Unsent replies first, then pending updates: a chat's order stays as it was.
+    // Unsent replies first, then pending updates: a chat's order stays as it was. Rows that
+    // another process wrote are this service's to send from now on.
     let (sender_stop, sender_stopped) = watch::channel(false);
-    let sender = Sender::start(bot.clone(), store.clone(), settings.limits, settings.sends, sender_stopped);
+    let sender =
+        Sender::start(bot.clone(), store.clone(), settings.limits, settings.sends, staff.clone(), sender_stopped);
+    store.claim_external().await?;
     let unsent = store.pending_outbox().await?;
     if !unsent.is_empty() {
         tracing::info!(rows = unsent.len(), "sending replies left unsent");
     }
     sender.enqueue(unsent);
     let processor = settings.process.then(|| {
-        Processor::start(assistant.clone(), sender.clone(), bot.clone(), settings.turns, settings.typing_after)
+        Processor::start(
+            assistant.clone(),
+            sender.clone(),
+            bot.clone(),
+            settings.turns,
+            settings.typing_after,
+            staff.clone(),
+        )
     });
+    let chores = tokio::spawn(housekeeping(assistant.clone(), sender.clone(), settings.clone(), stop.clone()));
     if let Some(p) = &processor {
         let pending = store.pending_updates().await?;
         if !pending.is_empty() {
@@ -231,9 +237,81 @@ pub async fn serve(
         let _ = sender_stop.send(true);
         sender.idle().await;
     }
-    pruning.abort();
+    chores.abort();
     store.flush().await?;
     intake
+}
+
+/// Work on a schedule until stopped: replies another process wrote (every `claim_every`),
+/// the case sweep (every `sweep_every`), and pruning of handled updates and sent replies
+/// older than a week (Telegram redelivers for 24 hours), hourly.
+async fn housekeeping(assistant: Arc<Assistant>, sender: Sender, settings: Settings, mut stop: watch::Receiver<bool>) {
+    let store = &assistant.store;
+    let (mut swept, mut pruned) = (None::<tokio::time::Instant>, None::<tokio::time::Instant>);
+    loop {
+        let now = tokio::time::Instant::now();
+        match store.claim_external().await {
+            Ok(rows) => sender.enqueue(rows),
+            Err(e) => tracing::warn!(error = %e, "replies written elsewhere could not be picked up"),
+        }
+        if swept.is_none_or(|t| now - t >= settings.sweep_every) {
+            swept = Some(now);
+            match sweep(&assistant, chrono::Utc::now()).await {
+                Ok(rows) => sender.enqueue(rows),
+                Err(e) => tracing::warn!(error = %e, "cases could not be swept"),
+            }
+        }
+        if pruned.is_none_or(|t| now - t >= Duration::from_secs(3600)) {
+            pruned = Some(now);
+            let week_ago = chrono::Utc::now().timestamp_millis() - 7 * 24 * 3600 * 1000;
+            if let Err(e) = store.prune(week_ago).await {
+                tracing::warn!(error = %e, "old inbox and outbox rows could not be pruned");
+            }
+        }
+        tokio::select! {
+            _ = stop.wait_for(|s| *s) => return,
+            _ = tokio::time::sleep(settings.claim_every) => {}
+        }
+    }
+}
+
+/// Flags overdue cases in the staff group and closes for good the resolved ones whose
+/// reopening window passed; returns the queued posts.
+pub async fn sweep(assistant: &Assistant, now: chrono::DateTime<chrono::Utc>) -> Result<Vec<Queued>, StoreError> {
+    let handled = assistant.sweep(now).await?;
+    if handled.cases.is_empty() {
+        return Ok(Vec::new());
+    }
+    let finish = Finish {
+        channel: CHANNEL.into(),
+        at_ms: now.timestamp_millis(),
+        outbox: assistant.staff_outbound(&handled.staff),
+        ..Finish::default()
+    };
+    let record = TurnRecord { at_ms: now.timestamp_millis(), cases: handled.cases, ..TurnRecord::default() };
+    assistant.store.finish(Some(record), finish).await
+}
+
+/// Warns at start when the staff group cannot work: not a forum, or the bot may not open
+/// topics there.
+async fn check_staff_group(bot: &Bot, group: i64, me: UserId) {
+    // Read through JSON: teloxide nests these fields deep in per-kind types.
+    let field = |v: serde_json::Value, name: &str| v.get(name).and_then(serde_json::Value::as_bool).unwrap_or(false);
+    match bot.get_chat(ChatId(group)).await {
+        Ok(chat) if serde_json::to_value(&chat).is_ok_and(|v| field(v, "is_forum")) => {}
+        Ok(_) => tracing::error!(group, "the staff group is not a forum: turn on Topics in its settings"),
+        Err(e) => {
+            tracing::error!(group, error = %describe(&e), "the staff group cannot be reached; is the bot a member?")
+        }
+    }
+    match bot.get_chat_member(ChatId(group), me).await {
+        Ok(member)
+            if member.is_owner() || serde_json::to_value(&member).is_ok_and(|v| field(v, "can_manage_topics")) => {}
+        Ok(_) => {
+            tracing::error!(group, "the bot may not manage topics in the staff group: make it an admin with that right")
+        }
+        Err(e) => tracing::warn!(group, error = %describe(&e), "the bot's rights in the staff group could not be read"),
+    }
 }
 
 /// The command menu in Bulgarian (`bg`) and, for everyone else, in English.

@@ -443,10 +443,11 @@ impl<'a> Cx<'a> {
                     {
                         topic = origin.clone();
                     }
-                    let slots = self.s.slots.iter().map(|(k, v)| (k.clone(), v.value())).collect();
-                    self.effects.push(Effect::Escalate { flow, topic, reason: reason.into(), slots });
+                    let slots = self.s.slots.clone();
                     let msg = self.msg(message.as_deref().unwrap_or("escalated"));
                     self.say(msg);
+                    let reply = self.replies.len() - 1;
+                    self.effects.push(Effect::Escalate { flow, topic, reason: reason.into(), slots, reply });
                     match next {
                         Some(n) => t = n.clone(),
                         None => {

@@ -108,11 +108,12 @@ async fn apply_run(conn: &mut SqliteConnection, writes: &[Write]) -> Result<Vec<
 
 async fn write_turns(conn: &mut SqliteConnection, turns: &[&TurnRecord]) -> Result<(), sqlx::Error> {
     // One session row per chat: the last turn's.
-    let mut sessions: Vec<&TurnRecord> = Vec::with_capacity(turns.len());
+    let mut sessions: Vec<(&TurnRecord, &String)> = Vec::with_capacity(turns.len());
     for t in turns {
-        match sessions.iter_mut().find(|s| s.channel == t.channel && s.chat == t.chat) {
-            Some(s) => *s = t,
-            None => sessions.push(t),
+        let Some(json) = &t.session_json else { continue };
+        match sessions.iter_mut().find(|(s, _)| s.channel == t.channel && s.chat == t.chat) {
+            Some(s) => *s = (t, json),
+            None => sessions.push((t, json)),
         }
     }
     for chunk in sessions.chunks(MAX_BINDS / 4) {
@@ -122,8 +123,8 @@ async fn write_turns(conn: &mut SqliteConnection, turns: &[&TurnRecord]) -> Resu
             placeholders(chunk.len(), 4)
         );
         let mut q = sqlx::query(&sql);
-        for t in chunk {
-            q = q.bind(&t.channel).bind(&t.chat).bind(&t.session_json).bind(t.at_ms);
+        for (t, json) in chunk {
+            q = q.bind(&t.channel).bind(&t.chat).bind(*json).bind(t.at_ms);
         }
         q.execute(&mut *conn).await?;
     }
@@ -151,26 +152,10 @@ async fn write_turns(conn: &mut SqliteConnection, turns: &[&TurnRecord]) -> Resu
         }
         q.execute(&mut *conn).await?;
     }
-    let escalations: Vec<(&TurnRecord, &Escalation)> =
-        turns.iter().flat_map(|t| t.escalations.iter().map(move |e| (*t, e))).collect();
-    for chunk in escalations.chunks(MAX_BINDS / 8) {
-        let sql = format!(
-            "INSERT INTO escalations (at_ms, channel, chat, lang, flow, topic, reason, slots) VALUES {}",
-            placeholders(chunk.len(), 8)
-        );
-        let mut q = sqlx::query(&sql);
-        for (t, e) in chunk {
-            q = q
-                .bind(e.at_ms)
-                .bind(&t.channel)
-                .bind(&t.chat)
-                .bind(&e.lang)
-                .bind(&e.flow)
-                .bind(&e.topic)
-                .bind(&e.reason)
-                .bind(&e.slots);
+    for t in turns {
+        if !t.cases.is_empty() {
+            super::cases::apply(conn, &t.cases).await?;
         }
-        q.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -278,16 +263,16 @@ async fn write_finishes(conn: &mut SqliteConnection, writes: &[Write]) -> Result
     }
     // Rows get consecutive ids in the order of VALUES: the table's rowid is max + 1, and this
     // task is the only writer.
-    let rows: Vec<(&Finish, &String)> = finishes.iter().flat_map(|f| f.outbox.iter().map(move |p| (*f, p))).collect();
+    let rows: Vec<(&Finish, &Outbound)> = finishes.iter().flat_map(|f| f.outbox.iter().map(move |o| (*f, o))).collect();
     let mut ids = Vec::with_capacity(rows.len());
-    for chunk in rows.chunks(MAX_BINDS / 4) {
+    for chunk in rows.chunks(MAX_BINDS / 5) {
         let sql = format!(
-            "INSERT INTO outbox (chat, update_id, created_ms, payload) VALUES {}",
-            placeholders(chunk.len(), 4)
+            "INSERT INTO outbox (chat, update_id, created_ms, payload, external) VALUES {}",
+            placeholders(chunk.len(), 5)
         );
         let mut q = sqlx::query(&sql);
-        for (f, payload) in chunk {
-            q = q.bind(&f.chat).bind(f.update_id).bind(f.at_ms).bind(*payload);
+        for (f, o) in chunk {
+            q = q.bind(&o.chat).bind(f.update_id).bind(f.at_ms).bind(&o.payload).bind(f.external as i64);
         }
         let last = q.execute(&mut *conn).await?.last_insert_rowid();
         let first = last - chunk.len() as i64 + 1;
@@ -299,10 +284,10 @@ async fn write_finishes(conn: &mut SqliteConnection, writes: &[Write]) -> Result
         .map(|f| {
             f.outbox
                 .iter()
-                .map(|payload| Queued {
+                .map(|o| Queued {
                     id: ids.next().unwrap_or_default(),
-                    chat: f.chat.clone(),
-                    payload: payload.clone(),
+                    chat: o.chat.clone(),
+                    payload: o.payload.clone(),
                 })
                 .collect()
         })
@@ -379,6 +364,19 @@ async fn apply_one(conn: &mut SqliteConnection, write: &Write) -> Result<Written
                 .bind(before_ms)
                 .execute(&mut *conn)
                 .await?;
+        }
+        Write::Allocate { year } => return Ok(Written::Number(super::cases::next_number(conn, *year).await?)),
+        Write::Claim => {
+            let rows = sqlx::query(
+                "UPDATE outbox SET external = 0 WHERE external = 1 AND sent_ms IS NULL AND failed_ms IS NULL
+                 RETURNING id, chat, payload",
+            )
+            .fetch_all(&mut *conn)
+            .await?;
+            let mut rows: Vec<Queued> =
+                rows.into_iter().map(|r| Queued { id: r.get(0), chat: r.get(1), payload: r.get(2) }).collect();
+            rows.sort_by_key(|r| r.id);
+            return Ok(Written::Queued(rows));
         }
         Write::Turn(_) | Write::Finish(..) | Write::Receive(_) | Write::Sent { .. } | Write::Flush => {
             return Ok(apply_run(conn, std::slice::from_ref(write)).await?.pop().unwrap_or(Written::Nothing));

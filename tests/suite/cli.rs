@@ -53,7 +53,7 @@ fn check_passes_on_the_shipped_content() {
 }
 
 #[test]
-fn an_escalation_from_the_console_is_listed_for_staff() {
+fn an_escalation_from_the_console_becomes_a_case_staff_can_answer_and_close() {
     let db = TempDb::new();
     chat(
         &db,
@@ -62,14 +62,38 @@ fn an_escalation_from_the_console_is_listed_for_staff() {
     );
     let out = Command::new(env!("CARGO_BIN_EXE_sofia-bot"))
         .current_dir(root())
-        .args(["escalations", "--db"])
+        .args(["cases", "--db"])
         .arg(db.path())
+        .arg("list")
         .output()
         .unwrap();
     assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("console:31"), "{text}");
-    assert!(text.contains("topic=housing"), "{text}");
-    assert!(text.contains("\"category\":\"waste\""), "{text}");
-    assert!(text.contains("\"place\":\"lyulin\""), "{text}");
+    let list = String::from_utf8(out.stdout).unwrap();
+    let reference = list.split_whitespace().next().unwrap().to_string();
+    assert!(reference.starts_with("SOF-") && list.contains("housing"), "{list}");
+    let cases = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_sofia-bot"))
+            .current_dir(root())
+            .args(["cases", "--db"])
+            .arg(db.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(cases(&["reply", &reference, "Ще изпратим екип.", "--as", "Мария"]).contains("waiting"));
+    assert!(cases(&["close", &reference, "Извозено.", "--as", "Мария"]).contains("resolved"));
+    let shown = cases(&["show", &reference]);
+    assert!(shown.contains("chat: console:31"), "{shown}");
+    assert!(shown.contains("category: waste") && shown.contains("place: lyulin"), "{shown}");
+    for event in ["opened by bot", "taken by staff Мария", "reply by staff Мария", "closed by staff Мария"]
+    {
+        assert!(shown.contains(event), "{event}: {shown}");
+    }
+    assert!(shown.contains("Ще изпратим екип."), "{shown}");
+    // The citizen at the console sees the answer and the close, and rates.
+    let after = chat(&db, "31", "4\n");
+    assert!(after.iter().any(|m| m["text"].as_str().is_some_and(|t| t.contains('4'))), "{after:?}");
+    assert!(cases(&["show", &reference]).contains("rating: 4/5"));
 }

@@ -1,5 +1,5 @@
 //! The store on a real SQLite file: turns commit whole, sessions survive a restart, and
-//! escalations are kept with what the flow collected.
+//! cases are kept with what the flow collected.
 
 use sofia_bot::channels::console::CHANNEL;
 use sofia_bot::engine::Input;
@@ -50,12 +50,12 @@ async fn an_escalation_is_stored_with_its_topic_and_language() {
     let db = TempDb::new();
     let a = assistant(&db).await;
     a.handle(CHANNEL, "9", text("/human"), None, chrono::Utc::now()).await.unwrap();
-    let cases = a.store.escalations().await.unwrap();
+    let cases = a.store.chat_cases(CHANNEL, "9").await.unwrap();
     assert_eq!(cases.len(), 1);
     assert_eq!(cases[0].topic, "human");
     assert_eq!(cases[0].chat, "9");
-    assert_eq!(cases[0].lang, "bg");
-    assert_eq!(cases[0].status, "new");
+    assert_eq!(cases[0].lang, sofia_bot::lang::Lang::Bg);
+    assert_eq!(cases[0].status, sofia_bot::staff::cases::Status::New);
 }
 
 #[tokio::test]
@@ -78,9 +78,9 @@ async fn many_concurrent_turns_all_commit() {
                     channel: "test".into(),
                     chat: chat.to_string(),
                     at_ms: n,
-                    session_json: format!("{{\"n\":{n}}}"),
+                    session_json: Some(format!("{{\"n\":{n}}}")),
                     lines: vec![line],
-                    escalations: vec![],
+                    cases: vec![],
                 };
                 s.commit_turn(turn).await.unwrap();
             }
@@ -106,9 +106,9 @@ async fn a_session_from_an_older_format_becomes_an_apology_and_a_fresh_start() {
         channel: CHANNEL.into(),
         chat: "5".into(),
         at_ms: 1,
-        session_json: r#"{"version":0,"state":"whatever"}"#.into(),
+        session_json: Some(r#"{"version":0,"state":"whatever"}"#.into()),
         lines: vec![],
-        escalations: vec![],
+        cases: vec![],
     };
     a.store.commit_turn(old).await.unwrap();
     let out = a.handle(CHANNEL, "5", text("здравей"), None, chrono::Utc::now()).await.unwrap();

@@ -46,10 +46,21 @@ async fn a_whole_conversation_sends_exactly_the_expected_requests() {
     }
     assert_eq!(methods, expected);
 
-    // Every message exactly as planned: escaped HTML text, buttons, chat.
+    // Every message exactly as planned: escaped HTML text, buttons, chat; the handover also
+    // tells the case's reference (the engine's plan knows no cases).
+    let store = sofia_bot::store::Store::open(&db.path(), sofia_bot::store::Durability::Full).await.unwrap();
+    let cases = store.chat_cases("telegram", "1001").await.unwrap();
+    assert_eq!(cases.len(), 1);
+    let reference = sofia_bot::staff::cases::CaseSettings::default().show(cases[0].reference);
     let sent: Vec<_> = fake.messages_to(citizen.id).iter().map(seen).collect();
     let wanted: Vec<_> = plan.iter().flat_map(|s| s.replies.iter().map(planned)).collect();
-    assert_eq!(sent, wanted);
+    let n = sent.len();
+    assert_eq!(sent[..n - 1], wanted[..n - 1]);
+    let (handover, planned_handover) = (&sent[n - 1], &wanted[n - 1]);
+    let text = handover["text"].as_str().unwrap();
+    assert!(text.starts_with(planned_handover["text"].as_str().unwrap()), "{text}");
+    assert!(text.contains(&reference), "{text}");
+    assert_eq!(handover["reply_markup"], planned_handover["reply_markup"]);
     assert!(sent.iter().all(|m| m["parse_mode"] == "HTML"));
 
     // The welcome ends with the menu, whose buttons carry short ASCII data, not labels.
@@ -70,16 +81,12 @@ async fn a_whole_conversation_sends_exactly_the_expected_requests() {
         commands[0].body["commands"].as_array().unwrap().iter().map(|c| c["command"].as_str().unwrap()).collect();
     assert_eq!(names, ["start", "menu", "help", "language", "human", "cancel", "reset"]);
 
-    // The report reached staff with the pin and the largest photo.
-    let store = sofia_bot::store::Store::open(&db.path(), sofia_bot::store::Durability::Full).await.unwrap();
-    let cases = store.escalations().await.unwrap();
-    assert_eq!(cases.len(), 1);
-    assert_eq!(cases[0].channel, "telegram");
-    assert_eq!(cases[0].chat, "1001");
-    let slots: serde_json::Value = serde_json::from_str(&cases[0].slots).unwrap();
-    assert_eq!(slots["place"], "42.69770,23.32190");
-    assert_eq!(slots["photo"], "photo-1");
-    assert_eq!(slots["category"], "pothole");
+    // The report reached staff as a case with the pin and the largest photo.
+    assert_eq!(cases[0].topic, "mobility");
+    let slots = &cases[0].slots;
+    assert_eq!(slots["place"].value(), "42.69770,23.32190");
+    assert_eq!(slots["photo"].value(), "photo-1");
+    assert_eq!(slots["category"].value(), "pothole");
     // Every update handled, every reply sent.
     let rows = store.outbox_rows("1001").await.unwrap();
     assert_eq!(rows.len(), expected.len() - 4);

@@ -14,8 +14,9 @@ use super::lanes::Lanes;
 use super::read::{Action, read, read_payload};
 use super::render::{self, Request};
 use super::send::Sender;
+use super::staff::{StaffGroup, StaffInput, read_staff};
 use crate::channels::Assistant;
-use crate::store::{Finish, Received};
+use crate::store::{Finish, Outbound, Received};
 
 /// Tries at committing one update before it is left in the inbox for the next start.
 const COMMIT_TRIES: u32 = 3;
@@ -35,6 +36,7 @@ struct Inner {
     /// A turn slower than this shows "typing..." to the citizen.
     typing_after: Duration,
     lanes: OnceLock<Lanes<Pending>>,
+    staff: Option<Arc<StaffGroup>>,
 }
 
 /// An update to handle: as stored, and as parsed when it was just received.
@@ -50,6 +52,7 @@ impl Processor {
         bot: Bot,
         turns: usize,
         typing_after: Duration,
+        staff: Option<Arc<StaffGroup>>,
     ) -> Processor {
         let inner = Arc::new(Inner {
             assistant,
@@ -58,6 +61,7 @@ impl Processor {
             permits: Semaphore::new(turns.max(1)),
             typing_after,
             lanes: OnceLock::new(),
+            staff,
         });
         let weak = Arc::downgrade(&inner);
         let lanes = Lanes::new(move |chat, pending: Pending| {
@@ -106,9 +110,19 @@ impl Processor {
 async fn handle(inner: &Inner, chat: i64, pending: Pending) {
     let _permit = inner.permits.acquire().await;
     let received = &pending.received;
-    let action = match pending.update.as_deref() {
-        Some(update) if !matches!(update.kind, UpdateKind::Error(_)) => read(update),
-        _ => read_payload(&received.payload),
+    let parsed = match pending.update {
+        Some(update) => Some(*update),
+        None => serde_json::from_str::<Update>(&received.payload).ok(),
+    };
+    let parsed = parsed.filter(|u| !matches!(u.kind, UpdateKind::Error(_)));
+    let staff = match (&inner.staff, &parsed) {
+        (Some(group), Some(update)) => read_staff(update, group.chat),
+        _ => None,
+    };
+    let action = match (staff, &parsed) {
+        (Some(input), _) => Action::Staff(input),
+        (None, Some(update)) => read(update),
+        (None, None) => read_payload(&received.payload),
     };
     let turn = finish(inner, received, action);
     tokio::pin!(turn);
@@ -165,20 +179,28 @@ async fn try_finish(
     match action {
         Action::Turn { chat, input, lang, callback } => {
             let chat_key = chat.to_string();
-            let (record, out) = inner.assistant.prepare(CHANNEL, &chat_key, input, lang, now).await?;
+            let prepared = inner.assistant.prepare(CHANNEL, &chat_key, input, lang, now).await?;
             let answer = callback.as_deref().map(render::answer_callback);
-            let requests: Vec<Request> = answer.into_iter().chain(render::messages(chat, &out)).collect();
+            let requests: Vec<Request> = answer.into_iter().chain(render::messages(chat, &prepared.out)).collect();
+            finish.outbox =
+                requests.iter().map(|r| Outbound { chat: chat_key.clone(), payload: r.to_payload() }).collect();
+            finish.outbox.extend(inner.assistant.staff_outbound(&prepared.staff));
             finish.chat = chat_key;
-            finish.outbox = requests.iter().map(Request::to_payload).collect();
             finish.active = Some(true);
-            store.finish(Some(record), finish).await
+            store.finish(Some(prepared.record), finish).await
         }
+        Action::Staff(input) => staff_finish(inner, received, &input, now).await,
         Action::Ignore { chat, callback, why } => {
             tracing::debug!(update_id = received.update_id, why, "update not answered");
             if let Some(chat) = chat {
                 finish.chat = chat.to_string();
             }
-            finish.outbox = callback.as_deref().map(render::answer_callback).iter().map(Request::to_payload).collect();
+            finish.outbox = callback
+                .as_deref()
+                .map(render::answer_callback)
+                .iter()
+                .map(|r| Outbound { chat: finish.chat.clone(), payload: r.to_payload() })
+                .collect();
             store.finish(None, finish).await
         }
         Action::ChatStatus { chat, active } => {
@@ -187,4 +209,16 @@ async fn try_finish(
             store.finish(None, finish).await
         }
     }
+}
+
+/// A staff member's action in the staff group, committed with its update.
+async fn staff_finish(
+    inner: &Inner,
+    received: &Received,
+    input: &StaffInput,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<crate::store::Queued>, crate::store::StoreError> {
+    let Some(group) = &inner.staff else { return Ok(Vec::new()) };
+    let (record, finish) = group.act(input, received.update_id, now).await?;
+    inner.assistant.store.finish(record, finish).await
 }

@@ -30,6 +30,8 @@ pub enum Action {
     Ignore { chat: Option<i64>, callback: Option<String>, why: &'static str },
     /// The citizen blocked the bot (`active: false`) or started it again (`true`).
     ChatStatus { chat: i64, active: bool },
+    /// A staff member acted in the staff group (read by `staff::read_staff`).
+    Staff(super::staff::StaffInput),
 }
 
 /// Reads an update as the inbox stored it. An update teloxide cannot parse (a kind or a field

@@ -11,6 +11,7 @@ use crate::channels::{Outgoing, Shown};
 use crate::engine::Msg;
 use crate::i18n::Locales;
 use crate::lang::Lang;
+use crate::staff::desk::StaffPost;
 
 /// Telegram's limit on a message, in UTF-16 code units after entity parsing.
 pub const MAX_TEXT: usize = 4096;
@@ -38,6 +39,27 @@ pub enum Request {
         link_preview_options: Option<PreviewOptions>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reply_markup: Option<Keyboard>,
+        /// For the staff group: the case whose forum topic it goes to (the sender finds or
+        /// opens the topic). Not a Bot API field.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        case: Option<i64>,
+    },
+    #[serde(rename = "sendPhoto")]
+    SendPhoto {
+        chat_id: i64,
+        /// A file id Telegram gave the bot.
+        photo: String,
+        caption: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        case: Option<i64>,
+    },
+    #[serde(rename = "sendLocation")]
+    SendLocation {
+        chat_id: i64,
+        latitude: f64,
+        longitude: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        case: Option<i64>,
     },
     #[serde(rename = "answerCallbackQuery")]
     AnswerCallbackQuery {
@@ -55,7 +77,17 @@ impl Request {
 
     /// Whether it counts against Telegram's message rate (a callback answer does not).
     pub fn is_message(&self) -> bool {
-        matches!(self, Request::SendMessage { .. })
+        !matches!(self, Request::AnswerCallbackQuery { .. })
+    }
+
+    /// The case whose forum topic it goes to, if any.
+    pub fn case(&self) -> Option<i64> {
+        match self {
+            Request::SendMessage { case, .. }
+            | Request::SendPhoto { case, .. }
+            | Request::SendLocation { case, .. } => *case,
+            Request::AnswerCallbackQuery { .. } => None,
+        }
     }
 }
 
@@ -81,6 +113,35 @@ pub fn answer_callback(callback_query_id: &str) -> Request {
     Request::AnswerCallbackQuery { callback_query_id: callback_query_id.to_string(), text: None }
 }
 
+/// Posts in the staff group, each for its case's forum topic.
+pub fn staff_posts(group: i64, posts: &[StaffPost]) -> Vec<Request> {
+    let mut out = Vec::new();
+    for post in posts {
+        let case = Some(post.case().id());
+        match post {
+            StaffPost::Text { text, buttons, .. } => {
+                let mut page = keyboard_pages(buttons).into_iter().next();
+                let mut texts = split_text(text, MAX_TEXT);
+                let last = texts.pop().unwrap_or_default();
+                for t in texts {
+                    out.push(for_case(send(group, &t, None), case));
+                }
+                out.push(for_case(send(group, &last, page.take()), case));
+            }
+            StaffPost::Photo { file_id, caption, .. } => out.push(Request::SendPhoto {
+                chat_id: group,
+                photo: file_id.clone(),
+                caption: caption.chars().take(1024).collect(),
+                case,
+            }),
+            StaffPost::Location { lat, lon, .. } => {
+                out.push(Request::SendLocation { chat_id: group, latitude: *lat, longitude: *lon, case })
+            }
+        }
+    }
+    out
+}
+
 /// The sendMessage requests for a turn's replies, in order.
 pub fn messages(chat_id: i64, replies: &[Outgoing]) -> Vec<Request> {
     let mut out = Vec::new();
@@ -100,6 +161,13 @@ pub fn messages(chat_id: i64, replies: &[Outgoing]) -> Vec<Request> {
     out
 }
 
+fn for_case(mut request: Request, for_case: Option<i64>) -> Request {
+    if let Request::SendMessage { case, .. } = &mut request {
+        *case = for_case;
+    }
+    request
+}
+
 fn send(chat_id: i64, text: &str, keyboard: Option<Keyboard>) -> Request {
     // Telegram refuses an empty or blank text.
     let text = if text.trim().is_empty() { CONTINUED } else { text };
@@ -109,6 +177,7 @@ fn send(chat_id: i64, text: &str, keyboard: Option<Keyboard>) -> Request {
         parse_mode: "HTML".into(),
         link_preview_options: Some(PreviewOptions { is_disabled: true }),
         reply_markup: keyboard,
+        case: None,
     }
 }
 

@@ -14,13 +14,17 @@ use std::time::Duration;
 use teloxide::RequestError;
 use teloxide::errors::ApiError;
 use teloxide::prelude::*;
-use teloxide::types::{CallbackQueryId, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, ParseMode};
+use teloxide::types::{
+    CallbackQueryId, FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, MessageId,
+    ParseMode, ThreadId,
+};
 use tokio::sync::{Semaphore, watch};
 
 use super::CHANNEL;
 use super::lanes::Lanes;
 use super::rate::{Buckets, Limits};
 use super::render::Request;
+use super::staff::StaffGroup;
 use crate::store::{Committed, Queued, Store};
 
 /// Quick retries of a failing row before a longer rest.
@@ -43,6 +47,8 @@ struct Inner {
     lanes: OnceLock<Lanes<Queued>>,
     /// Per chat, the mark of the last row sent, while it commits.
     marks: std::sync::Mutex<std::collections::HashMap<i64, Committed>>,
+    /// The staff group, which finds (or opens) the forum topic of a case's posts.
+    staff: Option<Arc<StaffGroup>>,
 }
 
 /// What Telegram's answer means for a row.
@@ -57,11 +63,20 @@ enum Outcome {
     Blocked,
     /// Telegram refused the request; the reason, without message text.
     Refused(String),
+    /// The forum topic it was for is gone (a staff member deleted it).
+    TopicGone,
 }
 
 impl Sender {
     /// Starts a sender that stops retrying and waiting when `stop` turns true.
-    pub fn start(bot: Bot, store: Store, limits: Limits, in_flight: usize, stop: watch::Receiver<bool>) -> Sender {
+    pub fn start(
+        bot: Bot,
+        store: Store,
+        limits: Limits,
+        in_flight: usize,
+        staff: Option<Arc<StaffGroup>>,
+        stop: watch::Receiver<bool>,
+    ) -> Sender {
         let inner = Arc::new(Inner {
             bot,
             store,
@@ -70,6 +85,7 @@ impl Sender {
             stop,
             lanes: OnceLock::new(),
             marks: std::sync::Mutex::new(std::collections::HashMap::new()),
+            staff,
         });
         let weak = Arc::downgrade(&inner);
         let lanes = Lanes::new(move |chat, row: Queued| {
@@ -123,9 +139,25 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
     };
     let method = method_name(&request);
     let mut quick = 0;
+    // A case's post goes to its forum topic: found, or opened, before sending.
+    let mut thread = None;
+    let mut topic_gone = 0;
     loop {
         if *inner.stop.borrow() {
             return;
+        }
+        if let (Some(case), Some(staff), None) = (request.case(), &inner.staff, thread) {
+            match staff.thread(&inner.bot, case, topic_gone > 0).await {
+                Ok(t) => thread = Some(t),
+                Err(why) => {
+                    quick += 1;
+                    tracing::warn!(chat, error = %why, attempt = quick, "the case's forum topic could not be opened; will retry");
+                    if !pause(inner, Duration::from_millis(500 << quick.min(6))).await {
+                        return;
+                    }
+                    continue;
+                }
+            }
         }
         if request.is_message() {
             let wait = inner.buckets.reserve(chat);
@@ -135,9 +167,19 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
         }
         let result = {
             let _permit = inner.permits.acquire().await;
-            execute(&inner.bot, &request).await
+            execute(&inner.bot, &request, thread).await
         };
+        let staff_group = inner.staff.as_ref().is_some_and(|s| s.chat == chat);
         match outcome(result) {
+            // Staff posts are never dropped: if the bot lost its rights in the group, they
+            // wait until someone gives them back.
+            Outcome::Blocked if staff_group => {
+                tracing::error!(chat, method, "the bot cannot post in the staff group; check its rights there");
+                let _ = inner.store.note_attempt(row.id, now_ms(), "no rights in the staff group", false).await;
+                if !pause(inner, REST).await {
+                    return;
+                }
+            }
             Outcome::Sent => {
                 settle(inner, chat, row.id).await;
                 return;
@@ -174,6 +216,16 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
                 if let Err(e) = inner.store.deactivate_chat(CHANNEL, &row.chat, now_ms()).await {
                     tracing::error!(chat, error = %e, "the chat could not be marked inactive");
                 }
+                return;
+            }
+            Outcome::TopicGone if topic_gone < 2 && request.case().is_some() => {
+                tracing::info!(chat, "a case's forum topic was deleted; opening it again");
+                topic_gone += 1;
+                thread = None;
+            }
+            Outcome::TopicGone => {
+                tracing::warn!(chat, method, "the case's forum topic is gone; going on");
+                let _ = inner.store.note_attempt(row.id, now_ms(), "forum topic gone", true).await;
                 return;
             }
             Outcome::Refused(why) => {
@@ -224,11 +276,15 @@ async fn pause(inner: &Inner, wait: Duration) -> bool {
     }
 }
 
-/// Makes the call through teloxide.
-async fn execute(bot: &Bot, request: &Request) -> Result<(), RequestError> {
+/// Makes the call through teloxide; `thread` is the forum topic it goes to, if any.
+pub(super) async fn execute(bot: &Bot, request: &Request, thread: Option<i64>) -> Result<(), RequestError> {
+    let thread = thread.map(|t| ThreadId(MessageId(t as i32)));
     match request {
-        Request::SendMessage { chat_id, text, parse_mode, link_preview_options, reply_markup } => {
+        Request::SendMessage { chat_id, text, parse_mode, link_preview_options, reply_markup, .. } => {
             let mut call = bot.send_message(ChatId(*chat_id), text.clone());
+            if let Some(t) = thread {
+                call = call.message_thread_id(t);
+            }
             if parse_mode == "HTML" {
                 call = call.parse_mode(ParseMode::Html);
             }
@@ -255,6 +311,23 @@ async fn execute(bot: &Bot, request: &Request) -> Result<(), RequestError> {
             let mut call = bot.answer_callback_query(CallbackQueryId(callback_query_id.clone()));
             if let Some(t) = text {
                 call = call.text(t.clone());
+            }
+            call.await.map(|_| ())
+        }
+        Request::SendPhoto { chat_id, photo, caption, .. } => {
+            let mut call = bot.send_photo(ChatId(*chat_id), InputFile::file_id(FileId(photo.clone())));
+            if !caption.is_empty() {
+                call = call.caption(caption.clone());
+            }
+            if let Some(t) = thread {
+                call = call.message_thread_id(t);
+            }
+            call.await.map(|_| ())
+        }
+        Request::SendLocation { chat_id, latitude, longitude, .. } => {
+            let mut call = bot.send_location(ChatId(*chat_id), *latitude, *longitude);
+            if let Some(t) = thread {
+                call = call.message_thread_id(t);
             }
             call.await.map(|_| ())
         }
@@ -286,7 +359,9 @@ fn outcome(result: Result<(), RequestError>) -> Outcome {
             | ApiError::BotKickedFromSupergroup
             | ApiError::BotKickedFromChannel => Outcome::Blocked,
             ApiError::Unknown(description) => {
-                if description.starts_with("Forbidden") {
+                if description.contains("thread not found") || description.contains("TOPIC_DELETED") {
+                    Outcome::TopicGone
+                } else if description.starts_with("Forbidden") {
                     Outcome::Blocked
                 } else if description.starts_with("Bad Request") || description.starts_with("Unauthorized") {
                     Outcome::Refused(description)
@@ -303,6 +378,8 @@ fn method_name(request: &Request) -> &'static str {
     match request {
         Request::SendMessage { .. } => "sendMessage",
         Request::AnswerCallbackQuery { .. } => "answerCallbackQuery",
+        Request::SendPhoto { .. } => "sendPhoto",
+        Request::SendLocation { .. } => "sendLocation",
     }
 }
 
