@@ -698,6 +698,7 @@ impl Assistant {
                 u.acked = Some(false);
                 if case.assignee.is_none() {
                     u.assignee = Some(Some(who.clone()));
+                    h.event(r, at_ms, actor(), source, EventKind::Taken);
                 }
                 h.update(u);
                 let e = h.event(r, at_ms, actor(), source, EventKind::Closed);

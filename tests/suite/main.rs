@@ -2,6 +2,7 @@
 //! bad input, understanding, and the command line.
 
 mod bad_input;
+mod cases;
 mod cli;
 mod lint;
 mod store;
