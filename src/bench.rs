@@ -183,30 +183,47 @@ pub struct Planned {
 
 /// Plays a citizen's acts through the pure engine and the renderer, as the Telegram channel
 /// would (a fresh session, the app language as the first turn's language), to know what each
-/// update must be answered with.
+/// update must be answered with. The plan stops before the first act that hands the citizen
+/// to staff (a case), except when `to_staff` allows that act: from there on the shell answers
+/// (the case's reference, the relay to staff), which the engine alone cannot foresee.
 pub fn plan(flows: &Flows, locales: &Locales, chat: i64, lang: Option<Lang>, acts: &[Act]) -> Vec<Planned> {
+    plan_until_staff(flows, locales, chat, lang, acts, acts.len())
+}
+
+/// Like `plan`, stopping before the first hand-over to staff unless it is act `allowed`.
+pub fn plan_until_staff(
+    flows: &Flows,
+    locales: &Locales,
+    chat: i64,
+    lang: Option<Lang>,
+    acts: &[Act],
+    allowed: usize,
+) -> Vec<Planned> {
     let mut session = Session::new(lang.unwrap_or_default());
     let now = chrono::Utc::now();
-    acts.iter()
-        .map(|act| {
-            let input = match act {
-                Act::Write(t) => Input::from_text(t),
-                Act::Press(n) if !session.offered.is_empty() => {
-                    Input::Button { data: session.offered[n % session.offered.len()].data.clone() }
-                }
-                Act::Press(_) => Input::from_text("/menu"),
-                Act::Button(data) => Input::Button { data: data.clone() },
-                Act::Photo(file_id) => Input::Photo { file_id: file_id.clone() },
-                Act::Input(input) => input.clone(),
-                Act::Pin(lat, lon) => Input::Location { lat: *lat, lon: *lon },
-            };
-            let sent = input.clone();
-            let input = press_typed_button(input, &session, flows, locales);
-            let (turn, out) = respond(flows, locales, session.clone(), &Incoming { input, channel_lang: lang }, now);
-            session = turn.session;
-            Planned { input: sent, replies: render::messages(chat, &out) }
-        })
-        .collect()
+    let mut planned = Vec::with_capacity(acts.len());
+    for (i, act) in acts.iter().enumerate() {
+        let input = match act {
+            Act::Write(t) => Input::from_text(t),
+            Act::Press(n) if !session.offered.is_empty() => {
+                Input::Button { data: session.offered[n % session.offered.len()].data.clone() }
+            }
+            Act::Press(_) => Input::from_text("/menu"),
+            Act::Button(data) => Input::Button { data: data.clone() },
+            Act::Photo(file_id) => Input::Photo { file_id: file_id.clone() },
+            Act::Input(input) => input.clone(),
+            Act::Pin(lat, lon) => Input::Location { lat: *lat, lon: *lon },
+        };
+        let sent = input.clone();
+        let input = press_typed_button(input, &session, flows, locales);
+        let (turn, out) = respond(flows, locales, session.clone(), &Incoming { input, channel_lang: lang }, now);
+        if !turn.effects.is_empty() && i != allowed {
+            break;
+        }
+        session = turn.session;
+        planned.push(Planned { input: sent, replies: render::messages(chat, &out) });
+    }
+    planned
 }
 
 /// The update a planned input arrives as; a button press returns its callback id too.

@@ -14,7 +14,7 @@ use crate::i18n::Locales;
 use crate::lang::Lang;
 use crate::nlu::normalize::normalize;
 use crate::staff::cases::{Case, CaseSettings, Status};
-use crate::staff::desk::{Handled, StaffPost, relayable};
+use crate::staff::desk::{Asking, Handled, StaffPost, relayable};
 use crate::store::{Finish, Line, Outbound, Store, StoreError, TurnRecord};
 
 /// A message rendered in the citizen's language, ready for any channel.
@@ -173,8 +173,8 @@ impl Assistant {
         };
         for effect in &turn.effects {
             let engine::Effect::Escalate { reply, .. } = effect;
-            let lang = turn.session.lang;
-            let add = self.escalate(channel, chat, lang, effect, live.as_ref(), said, now, &mut handled).await?;
+            let from = Asking { channel, chat, lang: turn.session.lang, live: live.as_ref(), said };
+            let add = self.escalate(&from, effect, now, &mut handled).await?;
             if let Some(o) = out.get_mut(*reply) {
                 o.text = format!("{}\n\n{add}", o.text);
                 // The transcript's first line is the citizen's; the replies follow in order.

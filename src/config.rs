@@ -252,6 +252,7 @@ impl TelegramConfig {
         let limits = Limits {
             overall: rate("SOFIA_SEND_RATE", raw.send_rate, defaults.overall, 1.0)?,
             per_chat: rate("SOFIA_SEND_RATE_PER_CHAT", raw.send_rate_per_chat, defaults.per_chat, 3.0)?,
+            per_group: defaults.per_group,
         };
         Ok(TelegramConfig { token: Secret(token), api_url, webhook, limits })
     }

@@ -87,6 +87,17 @@ pub enum StaffAct {
     Reopen,
 }
 
+/// Who asked for staff: their chat, their language, their case if they have one, and what
+/// they wrote.
+#[derive(Debug, Clone, Copy)]
+pub struct Asking<'a> {
+    pub channel: &'a str,
+    pub chat: &'a str,
+    pub lang: Lang,
+    pub live: Option<&'a Case>,
+    pub said: Option<&'a str>,
+}
+
 /// Whether a citizen's input is something to pass to staff while their case is open, rather
 /// than talk to the assistant (commands and buttons always go to the assistant).
 pub fn relayable(input: &Input) -> bool {
@@ -266,15 +277,12 @@ impl Assistant {
     /// what to add to the citizen's reply (the reference and when to expect an answer).
     pub(crate) async fn escalate(
         &self,
-        channel: &str,
-        chat: &str,
-        lang: Lang,
+        from: &Asking<'_>,
         effect: &Effect,
-        live: Option<&Case>,
-        said: Option<&str>,
         now: DateTime<Utc>,
         handled: &mut Handled,
     ) -> Result<String, StoreError> {
+        let Asking { channel, chat, lang, live, said } = *from;
         let Effect::Escalate { flow, topic, slots, .. } = effect;
         let at_ms = now.timestamp_millis();
         let values: BTreeMap<String, Slot> = slots.clone();
@@ -305,8 +313,8 @@ impl Assistant {
             })
             .or_else(|| said.map(str::to_string))
             .or_else(|| {
-                let texts = handled.lines.iter().filter(|l| l.incoming && l.kind == "text");
-                texts.last().map(|l| l.body.clone())
+                let texts = handled.lines.iter().rev().filter(|l| l.incoming && l.kind == "text");
+                texts.map(|l| l.body.clone()).next()
             })
             .unwrap_or_default();
         let district = values.values().find_map(|v| match v {

@@ -73,7 +73,7 @@ async fn replies_committed_but_unsent_at_a_stop_are_sent_after_the_restart() {
     let slow = Settings {
         limits: Limits {
             per_chat: Some(sofia_bot::channels::telegram::rate::Rate { per_second: 0.001, burst: 1.0 }),
-            overall: None,
+            ..Limits::none()
         },
         drain: std::time::Duration::ZERO,
         ..settings()

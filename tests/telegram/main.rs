@@ -7,5 +7,6 @@ mod delivery;
 mod faults;
 mod inputs;
 mod sigkill;
+mod staff;
 mod support;
 mod webhook;

@@ -10,6 +10,8 @@ use serde_json::Value;
 use sofia_bot::bench::{Act, Planned, push_input};
 use sofia_bot::channels::telegram::fake::{Citizen, FakeBotApi, TOKEN};
 
+use sofia_bot::lang::Lang;
+
 use crate::support::*;
 
 const CHATS: i64 = 100;
@@ -66,7 +68,15 @@ async fn killed_with_sigkill_under_load_every_update_is_answered_exactly_once() 
     let fake = Arc::new(FakeBotApi::start().await);
     let db = TempDb::new();
     let citizens: Vec<Citizen> = (0..CHATS).map(|i| Citizen::new(9000 + i, Some("bg"))).collect();
-    let plans: Vec<Vec<Planned>> = citizens.iter().enumerate().map(|(i, c)| expect(c, &acts(i))).collect();
+    // Scripts end before any hand-over to staff (`plan` stops there): the engine's plan
+    // cannot foresee what a case changes.
+    let plans: Vec<Vec<Planned>> = citizens
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            sofia_bot::bench::plan(flows(), locales(), c.id, c.lang.as_deref().and_then(Lang::parse), &acts(i))
+        })
+        .collect();
     let total: usize = plans.iter().flatten().map(|s| s.replies.len()).sum();
 
     let mut child = spawn(&fake, &db, 0);
@@ -134,7 +144,7 @@ async fn killed_with_sigkill_under_load_every_update_is_answered_exactly_once() 
     let store = sofia_bot::store::Store::open(&db.path(), sofia_bot::store::Durability::Full).await.unwrap();
     for (c, plan) in citizens.iter().zip(&plans) {
         let lines = store.transcript("telegram", &c.id.to_string()).await.unwrap();
-        assert_eq!(lines.iter().filter(|l| l.incoming).count(), TURNS, "chat {}: updates handled", c.id);
+        assert_eq!(lines.iter().filter(|l| l.incoming).count(), plan.len(), "chat {}: updates handled", c.id);
         let presses = plan.iter().filter(|s| matches!(s.input, sofia_bot::engine::Input::Button { .. })).count();
         let rows = store.outbox_rows(&c.id.to_string()).await.unwrap();
         assert_eq!(

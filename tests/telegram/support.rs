@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use serde_json::Value;
-use sofia_bot::bench::{Act, Planned, plan};
+use sofia_bot::bench::{Act, Planned, plan_until_staff};
 use sofia_bot::channels::Assistant;
 use sofia_bot::channels::telegram::fake::{Citizen, FakeBotApi};
 use sofia_bot::channels::telegram::rate::Limits;
@@ -15,6 +15,7 @@ use sofia_bot::channels::telegram::{self, Settings, TelegramError};
 use sofia_bot::engine::{Flows, Settings as EngineSettings, load_flows};
 use sofia_bot::i18n::Locales;
 use sofia_bot::lang::Lang;
+use sofia_bot::staff::cases::CaseSettings;
 use sofia_bot::store::{Durability, Store};
 use tokio::sync::watch;
 
@@ -74,10 +75,15 @@ impl Running {
 
 /// Starts the bot against the fake on the database at `db`.
 pub async fn start(fake: &FakeBotApi, db: &Path, settings: Settings) -> Running {
+    start_with(fake, db, settings, CaseSettings::default()).await
+}
+
+/// Starts the bot with its cases run as `cases` says (a staff group, working hours).
+pub async fn start_with(fake: &FakeBotApi, db: &Path, settings: Settings, cases: CaseSettings) -> Running {
     let store = Store::open(db, Durability::Full).await.expect("the store opens");
     let flows = load_flows(&root().join("dialogs"), EngineSettings::default()).expect("dialogs load");
     let locales = Locales::load(&root().join("locales")).expect("locales load");
-    let assistant = Arc::new(Assistant { flows, locales, store: store.clone(), cases: Default::default() });
+    let assistant = Arc::new(Assistant { flows, locales, store: store.clone(), cases });
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(telegram::serve(fake.bot(), assistant, settings, stopped));
     Running { store, stop, task }
@@ -85,7 +91,9 @@ pub async fn start(fake: &FakeBotApi, db: &Path, settings: Settings) -> Running 
 
 /// What the bot must answer a citizen's acts with, from the pure engine.
 pub fn expect(citizen: &Citizen, acts: &[Act]) -> Vec<Planned> {
-    plan(flows(), locales(), citizen.id, citizen.lang.as_deref().and_then(Lang::parse), acts)
+    // A hand-over to staff may end the acts; the plan stops before one anywhere else.
+    let last = acts.len().saturating_sub(1);
+    plan_until_staff(flows(), locales(), citizen.id, citizen.lang.as_deref().and_then(Lang::parse), acts, last)
 }
 
 /// The fields of a sendMessage request that the citizen sees.

@@ -4,13 +4,18 @@
 //! It serves getUpdates from a scripted queue (honouring `offset`, long polling with
 //! `timeout`), records every request, and checks requests the way Telegram does: fields and
 //! their types against the Bot API description (`bot-api.json`, from api.json), message text
-//! 1-4096 characters after HTML parsing, HTML with only Telegram's tags and balanced,
-//! callback_data 1-64 bytes, at most 8 buttons a row, every callback answered once. It can
-//! answer the next call of a method with 429 (with `retry_after`), 5xx, or 403.
+//! 1-4096 characters and captions 0-1024 after HTML parsing, HTML with only Telegram's tags and
+//! balanced, callback_data 1-64 bytes, at most 8 buttons a row, every callback answered once,
+//! photos sent by a file id Telegram handed out. It can answer the next call of a method with
+//! 429 (with `retry_after`), 5xx, or 403 (blocked by a citizen, kicked from a group).
+//!
+//! It also plays a staff group (`add_group`): a forum supergroup the bot administers, where it
+//! opens a topic per case and staff members write (`StaffMember`). Messages to a topic that
+//! does not exist or was deleted are refused as Telegram refuses them.
 //!
 //! It never touches the network beyond 127.0.0.1 and holds no real token.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -23,10 +28,13 @@ use tokio::sync::{Notify, mpsc};
 mod check;
 mod citizen;
 mod serve;
+mod staff;
 
 pub use check::parse_html;
-pub use citizen::Citizen;
-use citizen::{bot_user, chat_in};
+pub use citizen::{Citizen, StaffMember};
+use citizen::{bot_user, chat_in, files_in, sender_in};
+use serve::is_delivery;
+use staff::{Group, is_in_topic};
 
 /// The token the fake accepts.
 pub const TOKEN: &str = "123456:TEST-fake-token";
@@ -55,6 +63,8 @@ pub enum Fault {
     ServerError,
     /// 403 bot was blocked by the user.
     Blocked,
+    /// 403 bot was kicked from the supergroup chat (a staff group).
+    Kicked,
 }
 
 /// The fake server. Dropping it stops it.
@@ -89,8 +99,13 @@ struct FakeState {
     /// callback query id -> (chat, answered)
     callbacks: HashMap<String, (i64, bool)>,
     next_callback: u64,
-    known_chats: std::collections::HashSet<i64>,
-    blocked: std::collections::HashSet<i64>,
+    known_chats: HashSet<i64>,
+    blocked: HashSet<i64>,
+    /// The supergroups the bot administers, by chat id.
+    groups: HashMap<i64, Group>,
+    next_thread_id: i64,
+    /// File ids Telegram handed out (in updates, or in answers): the ones sendPhoto may use.
+    files: HashSet<String>,
     webhook: Option<String>,
     /// Updates to hand out once more, whatever the offset.
     again: Vec<Value>,
@@ -105,7 +120,12 @@ impl FakeBotApi {
     /// Starts a fake; `record: false` keeps no request list (for long benchmarks).
     pub async fn start_with(record: bool) -> FakeBotApi {
         let inner = Arc::new(Inner {
-            state: Mutex::new(FakeState { next_update_id: 1000, next_message_id: 1, ..FakeState::default() }),
+            state: Mutex::new(FakeState {
+                next_update_id: 1000,
+                next_message_id: 1,
+                next_thread_id: 100,
+                ..FakeState::default()
+            }),
             changed: Notify::new(),
             record,
             taps: Mutex::new(HashMap::new()),
@@ -150,7 +170,11 @@ impl FakeBotApi {
             let mut s = self.inner.lock();
             if let Some(chat) = chat_in(&update) {
                 s.known_chats.insert(chat);
+                if let (Some(group), Some(user)) = (s.groups.get_mut(&chat), sender_in(&update)) {
+                    group.members.insert(user["id"].as_i64().unwrap_or_default(), user.clone());
+                }
             }
+            s.files.extend(files_in(&update));
             if let Some(q) = update.get("callback_query") {
                 let id = q["id"].as_str().unwrap_or_default().to_string();
                 let chat = q["message"]["chat"]["id"].as_i64().or_else(|| q["from"]["id"].as_i64()).unwrap_or(0);
@@ -201,6 +225,11 @@ impl FakeBotApi {
         self.inner.lock().known_chats.insert(chat);
     }
 
+    /// Telegram handed out this file id (in webhook tests, updates do not pass the fake).
+    pub fn know_file(&self, file_id: &str) {
+        self.inner.lock().files.insert(file_id.to_string());
+    }
+
     /// The citizen started the bot again.
     pub fn unblock(&self, chat: i64) {
         self.inner.lock().blocked.remove(&chat);
@@ -229,6 +258,13 @@ impl FakeBotApi {
     /// The messages delivered to a chat (successful sendMessage calls), in order.
     pub fn messages_to(&self, chat: i64) -> Vec<Value> {
         self.calls("sendMessage").into_iter().filter(|r| r.chat == Some(chat)).map(|r| r.body).collect()
+    }
+
+    /// Everything delivered to a chat (successful sendMessage, sendPhoto, sendLocation and
+    /// copyMessage calls), in any topic or none, in order.
+    pub fn deliveries_to(&self, chat: i64) -> Vec<Recorded> {
+        let s = self.inner.lock();
+        s.requests.iter().filter(|r| is_delivery(r) && r.chat == Some(chat)).cloned().collect()
     }
 
     /// What Telegram would have refused, with why.
@@ -310,8 +346,19 @@ impl FakeView<'_> {
         self.counts.get(method).copied().unwrap_or(0)
     }
 
+    /// Successful sendMessage calls to a chat.
     pub fn sent_to(&self, chat: i64) -> usize {
         self.requests.iter().filter(|r| r.method == "sendMessage" && r.status == 200 && r.chat == Some(chat)).count()
+    }
+
+    /// Messages of any kind delivered to a chat, as `deliveries_to` counts them.
+    pub fn delivered_to(&self, chat: i64) -> usize {
+        self.requests.iter().filter(|r| is_delivery(r) && r.chat == Some(chat)).count()
+    }
+
+    /// Messages of any kind delivered to a topic, as `in_topic` counts them.
+    pub fn in_topic(&self, group_id: i64, thread: i64) -> usize {
+        self.requests.iter().filter(|r| is_in_topic(r, group_id, thread)).count()
     }
 }
 

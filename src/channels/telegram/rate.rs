@@ -20,6 +20,8 @@ pub struct Rate {
 pub struct Limits {
     pub per_chat: Option<Rate>,
     pub overall: Option<Rate>,
+    /// A group (the staff group) is one chat with its own, lower limit: 20 messages a minute.
+    pub per_group: Option<Rate>,
 }
 
 impl Default for Limits {
@@ -28,13 +30,14 @@ impl Default for Limits {
         Limits {
             per_chat: Some(Rate { per_second: 1.0, burst: 3.0 }),
             overall: Some(Rate { per_second: 30.0, burst: 30.0 }),
+            per_group: Some(Rate { per_second: 20.0 / 60.0, burst: 5.0 }),
         }
     }
 }
 
 impl Limits {
     pub fn none() -> Limits {
-        Limits { per_chat: None, overall: None }
+        Limits { per_chat: None, overall: None, per_group: None }
     }
 }
 
@@ -76,7 +79,9 @@ impl Buckets {
     }
 
     fn reserve_at(&self, chat: i64, now: Instant) -> Duration {
-        let chat_wait = match self.limits.per_chat {
+        // Group chat ids are negative.
+        let rate = if chat < 0 { self.limits.per_group } else { self.limits.per_chat };
+        let chat_wait = match rate {
             None => Duration::ZERO,
             Some(rate) => {
                 let mut chats = self.chats.lock().unwrap_or_else(|p| p.into_inner());
@@ -105,7 +110,7 @@ mod tests {
 
     #[test]
     fn a_burst_then_one_a_second_per_chat() {
-        let b = Buckets::new(Limits { per_chat: Some(Rate { per_second: 1.0, burst: 3.0 }), overall: None });
+        let b = Buckets::new(Limits { per_chat: Some(Rate { per_second: 1.0, burst: 3.0 }), ..Limits::none() });
         let t0 = Instant::now();
         let waits: Vec<u64> = (0..5).map(|_| b.reserve_at(1, t0).as_millis() as u64).collect();
         assert_eq!(waits, vec![0, 0, 0, 1000, 2000]);
@@ -115,8 +120,16 @@ mod tests {
     }
 
     #[test]
+    fn a_group_gets_twenty_a_minute_after_its_burst() {
+        let b = Buckets::new(Limits::default());
+        let t0 = Instant::now();
+        let waits: Vec<u64> = (0..7).map(|_| b.reserve_at(-100, t0).as_millis() as u64).collect();
+        assert_eq!(waits, vec![0, 0, 0, 0, 0, 3000, 6000]);
+    }
+
+    #[test]
     fn thirty_a_second_overall() {
-        let b = Buckets::new(Limits { per_chat: None, overall: Some(Rate { per_second: 30.0, burst: 30.0 }) });
+        let b = Buckets::new(Limits { overall: Some(Rate { per_second: 30.0, burst: 30.0 }), ..Limits::none() });
         let t0 = Instant::now();
         for chat in 0..30 {
             assert_eq!(b.reserve_at(chat, t0), Duration::ZERO);

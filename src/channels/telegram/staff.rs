@@ -230,24 +230,24 @@ pub fn citizen_outbound(case: &Case, handled: &Handled) -> Vec<Outbound> {
 mod tests {
     use super::*;
 
+    /// teloxide reads an update from text, as it arrives (`from_value` does not read it).
     fn update(json: serde_json::Value) -> Update {
-        serde_json::from_value(json).expect("an update")
+        serde_json::from_str(&json.to_string()).expect("an update")
     }
 
+    /// A message in topic 100 of `group`, as Telegram sends it (the fake's staff member).
     fn in_topic(group: i64, text: &str) -> Update {
-        update(serde_json::json!({"update_id": 1, "message": {
-            "message_id": 5, "date": 1, "message_thread_id": 100, "is_topic_message": true,
-            "chat": {"id": group, "type": "supergroup", "title": "Staff", "is_forum": true},
-            "from": {"id": 77, "is_bot": false, "first_name": "Мария", "last_name": "Петрова"},
-            "text": text
-        }}))
+        let mut json = super::super::fake::StaffMember::new(77, "Мария Петрова", group).in_topic(100, text);
+        json["update_id"] = serde_json::json!(1);
+        update(json)
     }
 
     #[test]
     fn a_text_in_a_topic_of_the_staff_group_is_a_staff_reply() {
         let input = read_staff(&in_topic(-100, "Здравейте"), -100).expect("read");
         assert_eq!(input.thread, Some(100));
-        assert_eq!(input.who, Staffer { id: "77".into(), name: "Мария Петрова".into() });
+        assert_eq!(input.who.id, "77");
+        assert_eq!(input.who.name, "Мария Петрова");
         assert_eq!(input.did, StaffDid::Text("Здравейте".into()));
     }
 

@@ -1,5 +1,6 @@
 //! Checking requests the way Telegram does: fields and their types against the Bot API
-//! description (`bot-api.json`, from api.json), and the limits beyond types.
+//! description (`bot-api.json`, from api.json), and the limits beyond types. What depends on
+//! the fake's state (known chats, topics, file ids) is checked where the method is served.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -11,49 +12,45 @@ pub(super) fn check_limits(method: &str, body: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     match method {
         "sendMessage" => {
-            let text = body["text"].as_str().unwrap_or_default();
-            let plain = match body["parse_mode"].as_str() {
-                Some("HTML") => match parse_html(text) {
-                    Ok(plain) => plain,
-                    Err(e) => {
-                        problems.push(format!("can't parse entities: {e}"));
-                        String::new()
-                    }
-                },
-                Some(other) => {
-                    problems.push(format!("parse mode {other:?} is not what this bot uses"));
-                    text.to_string()
-                }
-                None => text.to_string(),
-            };
-            let len = plain.encode_utf16().count();
-            if problems.is_empty() && plain.trim().is_empty() {
+            let len = check_text(body, "text", &mut problems);
+            if problems.is_empty() && len == 0 {
                 problems.push("message text is empty".into());
             }
             if len > 4096 {
                 problems.push(format!("message is too long ({len} UTF-16 units)"));
             }
-            if let Some(rows) = body["reply_markup"].get("inline_keyboard").and_then(Value::as_array) {
-                let total: usize = rows.iter().map(|r| r.as_array().map_or(0, Vec::len)).sum();
-                if total > 100 {
-                    problems.push(format!("reply markup is too long ({total} buttons)"));
+            check_keyboard(body, &mut problems);
+        }
+        "sendPhoto" | "copyMessage" => {
+            let len = check_text(body, "caption", &mut problems);
+            if len > 1024 {
+                problems.push(format!("message caption is too long ({len} UTF-16 units)"));
+            }
+            if body["photo"].as_str().is_some_and(str::is_empty) {
+                problems.push("photo is empty".into());
+            }
+            check_keyboard(body, &mut problems);
+        }
+        "sendLocation" => {
+            if body["latitude"].as_f64().is_some_and(|l| !(-90.0..=90.0).contains(&l)) {
+                problems.push("latitude must be -90 to 90".into());
+            }
+            if body["longitude"].as_f64().is_some_and(|l| !(-180.0..=180.0).contains(&l)) {
+                problems.push("longitude must be -180 to 180".into());
+            }
+            check_keyboard(body, &mut problems);
+        }
+        "createForumTopic" | "editForumTopic" => {
+            // createForumTopic needs a name; editForumTopic keeps the old one when given none.
+            let least = if method == "createForumTopic" { 1 } else { 0 };
+            if let Some(name) = body["name"].as_str() {
+                let len = name.chars().count();
+                if len < least || len > 128 || (len > 0 && name.trim().is_empty()) {
+                    problems.push(format!("topic name of {len} characters; it must be {least}-128"));
                 }
-                for row in rows {
-                    let row = row.as_array().cloned().unwrap_or_default();
-                    if row.is_empty() || row.len() > 8 {
-                        problems.push(format!("a keyboard row has {} buttons", row.len()));
-                    }
-                    for b in &row {
-                        if b["text"].as_str().is_none_or(|t| t.trim().is_empty()) {
-                            problems.push("a button has no text".into());
-                        }
-                        match b["callback_data"].as_str() {
-                            Some(d) if (1..=64).contains(&d.len()) => {}
-                            Some(d) => problems.push(format!("BUTTON_DATA_INVALID ({} bytes)", d.len())),
-                            None => problems.push("a button has no callback_data".into()),
-                        }
-                    }
-                }
+            }
+            if body["icon_color"].as_i64().is_some_and(|c| !TOPIC_COLORS.contains(&c)) {
+                problems.push("icon_color must be one of the six topic colours".into());
             }
         }
         "answerCallbackQuery" if body["text"].as_str().is_some_and(|t| t.chars().count() > 200) => {
@@ -124,6 +121,55 @@ pub(super) fn check_limits(method: &str, body: &Value) -> Vec<String> {
         _ => {}
     }
     problems
+}
+
+/// The colours Telegram allows for a topic icon.
+const TOPIC_COLORS: [i64; 6] = [0x6FB9F0, 0xFFD67E, 0xCB86DB, 0x8EEE98, 0xFF93B2, 0xFB6F5F];
+
+/// Checks a text field (a message's text, a caption) as its parse mode reads it; returns its
+/// length after parsing, in UTF-16 units as Telegram counts (0 if it is absent).
+fn check_text(body: &Value, field: &str, problems: &mut Vec<String>) -> usize {
+    let Some(text) = body[field].as_str() else { return 0 };
+    let plain = match body["parse_mode"].as_str() {
+        Some("HTML") => match parse_html(text) {
+            Ok(plain) => plain,
+            Err(e) => {
+                problems.push(format!("can't parse entities: {e}"));
+                return 0;
+            }
+        },
+        Some(other) => {
+            problems.push(format!("parse mode {other:?} is not what this bot uses"));
+            text.to_string()
+        }
+        None => text.to_string(),
+    };
+    if plain.trim().is_empty() { 0 } else { plain.encode_utf16().count() }
+}
+
+/// Checks an inline keyboard, if any: its size, and every button's text and callback_data.
+fn check_keyboard(body: &Value, problems: &mut Vec<String>) {
+    let Some(rows) = body["reply_markup"].get("inline_keyboard").and_then(Value::as_array) else { return };
+    let total: usize = rows.iter().map(|r| r.as_array().map_or(0, Vec::len)).sum();
+    if total > 100 {
+        problems.push(format!("reply markup is too long ({total} buttons)"));
+    }
+    for row in rows {
+        let row = row.as_array().cloned().unwrap_or_default();
+        if row.is_empty() || row.len() > 8 {
+            problems.push(format!("a keyboard row has {} buttons", row.len()));
+        }
+        for b in &row {
+            if b["text"].as_str().is_none_or(|t| t.trim().is_empty()) {
+                problems.push("a button has no text".into());
+            }
+            match b["callback_data"].as_str() {
+                Some(d) if (1..=64).contains(&d.len()) => {}
+                Some(d) => problems.push(format!("BUTTON_DATA_INVALID ({} bytes)", d.len())),
+                None => problems.push("a button has no callback_data".into()),
+            }
+        }
+    }
 }
 
 /// Parses Telegram's HTML: only its tags, properly nested, and entities it knows. Returns the
@@ -249,11 +295,20 @@ impl Spec {
             let (head, value) = part.split_once("\r\n\r\n")?;
             let name = head.split("name=\"").nth(1)?.split('"').next()?;
             let value = value.strip_suffix("\r\n").unwrap_or(value);
-            let types = fields.iter().find(|f| f.name == name).map(|f| f.types.clone()).unwrap_or_default();
-            let typed = if types.iter().any(|t| t == "String") {
-                Value::String(value.to_string())
-            } else {
-                serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_string()))
+            let types = fields.iter().find(|f| f.name == name).map(|f| f.types.as_slice()).unwrap_or_default();
+            // A part is text: it is a number, a flag or an object if the field may be one and
+            // the text reads as one (chat_id -100123), and otherwise a string.
+            let typed = match serde_json::from_str::<Value>(value) {
+                Ok(v)
+                    if types
+                        .iter()
+                        .any(|t| t != "String" && t != "InputFile" && self.matches(t, &v, &mut Vec::new())) =>
+                {
+                    v
+                }
+                _ if types.iter().any(|t| t == "String" || t == "InputFile") => Value::String(value.to_string()),
+                Ok(v) => v,
+                Err(_) => Value::String(value.to_string()),
             };
             object.insert(name.to_string(), typed);
         }
@@ -265,6 +320,17 @@ impl Spec {
         match body.as_object() {
             Some(object) => self.check_fields(method, fields, object),
             None => vec!["the body is not an object".into()],
+        }
+    }
+
+    /// What is wrong with a value of a type this file describes (tests check the fake's own
+    /// answers with it).
+    #[cfg(test)]
+    pub(super) fn check_type(&self, ty: &str, value: &Value) -> Vec<String> {
+        match (self.types.get(ty), value.as_object()) {
+            (Some(fields), Some(object)) => self.check_fields(ty, fields, object),
+            (None, _) => vec![format!("{ty} is not described")],
+            (_, None) => vec![format!("{ty}: not an object")],
         }
     }
 

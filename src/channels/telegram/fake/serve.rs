@@ -1,5 +1,7 @@
-//! The fake's Bot API methods: getUpdates with long polling, sendMessage, answerCallbackQuery
-//! and the calls made at start, each checked before it is answered.
+//! The fake's Bot API methods: getUpdates with long polling, the calls that deliver a message
+//! (sendMessage, sendPhoto, sendLocation, copyMessage: to a private chat, or to a group, in a
+//! topic or in General), answerCallbackQuery and the calls made at start, each checked before
+//! it is answered. The forum topic methods are in `staff`.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,7 +13,16 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::check::{check_limits, parse_html, spec};
-use super::{BOT_ID, BOT_USERNAME, Fault, Inner, Recorded, TOKEN, bot_user};
+use super::citizen::{DATE, group_chat, photo_sizes};
+use super::{BOT_ID, BOT_USERNAME, FakeState, Fault, Inner, Recorded, TOKEN, bot_user, staff};
+
+/// The methods that put a message in a chat.
+pub(super) const DELIVERIES: [&str; 4] = ["sendMessage", "sendPhoto", "sendLocation", "copyMessage"];
+
+/// A successful call that put a message in a chat.
+pub(super) fn is_delivery(r: &Recorded) -> bool {
+    r.status == 200 && DELIVERIES.contains(&r.method.as_str())
+}
 
 pub(super) async fn handle(
     State(inner): State<Arc<Inner>>,
@@ -62,6 +73,10 @@ pub(super) async fn handle(
                 StatusCode::FORBIDDEN,
                 json!({"ok": false, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}),
             ),
+            Fault::Kicked => (
+                StatusCode::FORBIDDEN,
+                json!({"ok": false, "error_code": 403, "description": "Forbidden: bot was kicked from the supergroup chat"}),
+            ),
         };
         inner.record(Recorded { method, body, at, status: status.as_u16(), chat });
         return answer(status, reply);
@@ -81,8 +96,12 @@ pub(super) async fn handle(
             "can_join_groups": false, "can_read_all_group_messages": false, "supports_inline_queries": false,
             "can_connect_to_business": false, "has_main_web_app": false
         })),
-        "sendMessage" => send_message(&inner, &body),
+        "sendMessage" | "sendPhoto" | "sendLocation" | "copyMessage" => deliver(&inner, &method, &body),
         "answerCallbackQuery" => answer_callback(&inner, &body),
+        "createForumTopic" => staff::create_topic(&inner, &body),
+        "editForumTopic" | "closeForumTopic" | "reopenForumTopic" => staff::change_topic(&inner, &body, &method),
+        "getChat" => staff::get_chat(&inner, &body),
+        "getChatMember" => staff::get_chat_member(&inner, &body),
         "setWebhook" => {
             inner.lock().webhook = body["url"].as_str().map(str::to_string);
             Ok(json!(true))
@@ -171,26 +190,87 @@ async fn get_updates(inner: Arc<Inner>, body: Value, at: Instant) -> Response {
     }
 }
 
-fn send_message(inner: &Inner, body: &Value) -> Result<Value, (StatusCode, String)> {
-    let chat = body["chat_id"].as_i64().unwrap_or_default();
+/// sendMessage, sendPhoto, sendLocation and copyMessage: the message as Telegram returns it
+/// (copyMessage: only its id).
+fn deliver(inner: &Inner, method: &str, body: &Value) -> Result<Value, (StatusCode, String)> {
     let mut s = inner.lock();
+    let (chat, thread) = destination(&mut s, method, body)?;
+    if method == "copyMessage" && !body["from_chat_id"].as_i64().is_some_and(|c| s.known_chats.contains(&c)) {
+        return Err((StatusCode::BAD_REQUEST, "Bad Request: chat not found".into()));
+    }
+    let content = match method {
+        "sendPhoto" => {
+            let photo = body["photo"].as_str().unwrap_or_default();
+            let url = photo.starts_with("https://") || photo.starts_with("http://");
+            if !url && !s.files.contains(photo) {
+                s.violations.push(format!("sendPhoto: photo {photo:?} is no file id Telegram handed out"));
+                return Err((StatusCode::BAD_REQUEST, "Bad Request: wrong file identifier/HTTP URL specified".into()));
+            }
+            // The answer names the photo anew if it came by URL; the bot may send it on.
+            let file = if url { format!("sent-{}", s.next_message_id) } else { photo.to_string() };
+            let sizes = photo_sizes(&file);
+            s.files.extend(
+                sizes.as_array().into_iter().flatten().filter_map(|p| p["file_id"].as_str()).map(str::to_string),
+            );
+            let mut content = json!({ "photo": sizes });
+            if let Some(caption) = plain(body, "caption").filter(|c| !c.is_empty()) {
+                content["caption"] = json!(caption);
+            }
+            content
+        }
+        "sendLocation" => json!({ "location": {"latitude": body["latitude"], "longitude": body["longitude"]} }),
+        _ => json!({ "text": plain(body, "text").unwrap_or_default() }),
+    };
+    let id = s.next_message_id;
+    s.next_message_id += 1;
+    if method == "copyMessage" {
+        return Ok(json!({ "message_id": id }));
+    }
+    let mut message = json!({"message_id": id, "date": DATE, "chat": chat, "from": bot_user()});
+    if let Some(thread) = thread {
+        message["message_thread_id"] = json!(thread);
+        message["is_topic_message"] = json!(true);
+    }
+    if let (Some(m), Some(c)) = (message.as_object_mut(), content.as_object()) {
+        m.extend(c.clone());
+    }
+    Ok(message)
+}
+
+/// The chat (as messages show it) and the topic a message goes to, or Telegram's refusal.
+fn destination(s: &mut FakeState, method: &str, body: &Value) -> Result<(Value, Option<i64>), (StatusCode, String)> {
+    let chat = body["chat_id"].as_i64().unwrap_or_default();
     if s.blocked.contains(&chat) {
         return Err((StatusCode::FORBIDDEN, "Forbidden: bot was blocked by the user".into()));
     }
     if !s.known_chats.contains(&chat) {
         return Err((StatusCode::BAD_REQUEST, "Bad Request: chat not found".into()));
     }
-    let id = s.next_message_id;
-    s.next_message_id += 1;
-    let text = match body["parse_mode"].as_str() {
-        Some("HTML") => parse_html(body["text"].as_str().unwrap_or_default()).unwrap_or_default(),
-        _ => body["text"].as_str().unwrap_or_default().to_string(),
-    };
-    Ok(json!({
-        "message_id": id, "date": 1_790_000_000,
-        "chat": {"id": chat, "type": "private", "first_name": "Citizen"},
-        "from": bot_user(), "text": text,
-    }))
+    let thread = body["message_thread_id"].as_i64();
+    let not_found = || (StatusCode::BAD_REQUEST, "Bad Request: message thread not found".to_string());
+    match (s.groups.get(&chat), thread) {
+        // General is no topic: a message goes there without a thread (sending to thread 1
+        // fails in Telegram too).
+        (Some(group), Some(thread)) if !group.has_topic(thread) => Err(not_found()),
+        (Some(group), thread) => Ok((group_chat(chat, group.forum), thread)),
+        (None, Some(thread)) => {
+            s.violations.push(format!(
+                "{method}: message_thread_id {thread} to chat {chat}, which is no group of the fake (add_group)"
+            ));
+            Err(not_found())
+        }
+        (None, None) if chat < 0 => Ok((group_chat(chat, false), None)),
+        (None, None) => Ok((json!({"id": chat, "type": "private", "first_name": "Citizen"}), None)),
+    }
+}
+
+/// A text field as Telegram shows it: without the HTML markup, if any.
+fn plain(body: &Value, field: &str) -> Option<String> {
+    let text = body[field].as_str()?;
+    Some(match body["parse_mode"].as_str() {
+        Some("HTML") => parse_html(text).unwrap_or_default(),
+        _ => text.to_string(),
+    })
 }
 
 fn answer_callback(inner: &Inner, body: &Value) -> Result<Value, (StatusCode, String)> {
@@ -209,5 +289,79 @@ fn answer_callback(inner: &Inner, body: &Value) -> Result<Value, (StatusCode, St
                 "Bad Request: query is too old and response timeout expired or query ID is invalid".into(),
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use teloxide::RequestError;
+    use teloxide::errors::ApiError;
+    use teloxide::prelude::*;
+    use teloxide::types::{FileId, InputFile, MessageId, ParseMode, ThreadId};
+
+    use super::super::{Citizen, FakeBotApi, Fault};
+
+    const GROUP: i64 = -100_200_300;
+
+    #[tokio::test]
+    async fn a_citizens_photo_location_and_message_reach_a_topic_as_telegram_answers() {
+        let fake = FakeBotApi::start().await;
+        fake.add_group(GROUP, true);
+        let citizen = Citizen::new(1001, Some("bg"));
+        fake.push(citizen.photo("photo-1"));
+        let bot = fake.bot();
+        let thread = bot.create_forum_topic(ChatId(GROUP), "Case 1").await.unwrap().thread_id;
+
+        // teloxide sends sendPhoto as a multipart form, even for a file id.
+        let photo = bot
+            .send_photo(ChatId(GROUP), InputFile::file_id(FileId("photo-1".into())))
+            .caption("<i>from</i> the citizen")
+            .parse_mode(ParseMode::Html)
+            .message_thread_id(thread)
+            .await
+            .unwrap();
+        assert_eq!((photo.caption(), photo.thread_id), (Some("from the citizen"), Some(thread)));
+        assert!(photo.photo().is_some_and(|sizes| sizes.iter().any(|p| p.file.id.0 == "photo-1")));
+        let location = bot.send_location(ChatId(GROUP), 42.6977, 23.3219).message_thread_id(thread).await.unwrap();
+        assert_eq!(location.location().map(|l| l.latitude), Some(42.6977));
+        let copy = bot.copy_message(ChatId(GROUP), ChatId(citizen.id), MessageId(1)).message_thread_id(thread).await;
+        assert!(copy.unwrap().0 > location.id.0);
+
+        let recorded = fake.in_topic(GROUP, thread.0.0.into());
+        let methods: Vec<&str> = recorded.iter().map(|r| r.method.as_str()).collect();
+        assert_eq!(methods, ["sendPhoto", "sendLocation", "copyMessage"]);
+        assert_eq!(recorded[0].body["chat_id"], GROUP, "the form's chat_id reads as a number");
+        assert_eq!(recorded[0].body["photo"], "photo-1");
+        assert_eq!(recorded[2].body["from_chat_id"], citizen.id);
+        assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+        assert!(fake.messages_to(citizen.id).is_empty() && fake.deliveries_to(citizen.id).is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_thread_in_a_private_chat_and_an_unknown_file_id_are_refused() {
+        let fake = FakeBotApi::start().await;
+        let citizen = Citizen::new(1001, None);
+        fake.push(citizen.photo("photo-1"));
+        let bot = fake.bot();
+        let threaded = bot.send_message(ChatId(citizen.id), "hi").message_thread_id(ThreadId(MessageId(100))).await;
+        assert!(
+            matches!(threaded, Err(RequestError::Api(ApiError::Unknown(d))) if d == "Bad Request: message thread not found")
+        );
+        // The unique id is no file id.
+        let unique = bot.send_photo(ChatId(citizen.id), InputFile::file_id(FileId("uphoto-1".into()))).await;
+        assert!(matches!(unique, Err(RequestError::Api(ApiError::WrongFileIdOrUrl))), "{unique:?}");
+        assert_eq!(fake.violations().len(), 2, "{:?}", fake.violations());
+        let long = bot
+            .send_photo(ChatId(citizen.id), InputFile::file_id(FileId("photo-1".into())))
+            .caption("я".repeat(1025))
+            .await;
+        assert!(long.is_err());
+        fake.fail_next("sendPhoto", Fault::Kicked);
+        let kicked = bot.send_photo(ChatId(citizen.id), InputFile::file_id(FileId("photo-1".into()))).await;
+        assert!(matches!(kicked, Err(RequestError::Api(ApiError::BotKickedFromSupergroup))), "{kicked:?}");
+        bot.send_photo(ChatId(citizen.id), InputFile::file_id(FileId("photo-1".into()))).await.unwrap();
+        bot.send_message(ChatId(citizen.id), "hi").await.unwrap();
+        assert_eq!(fake.deliveries_to(citizen.id).len(), 2);
+        assert_eq!(fake.messages_to(citizen.id).len(), 1);
     }
 }

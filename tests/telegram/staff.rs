@@ -1,0 +1,152 @@
+//! Staff and citizens through the staff group, with teloxide against the fake Bot API: a case's
+//! forum topic with its card, replies both ways, close and rating, who may act, and a deleted
+//! topic opened again.
+
+use chrono::Datelike;
+use serde_json::Value;
+use sofia_bot::channels::telegram::fake::{Citizen, FakeBotApi, StaffMember};
+use sofia_bot::staff::calendar::{WorkingHours, local_time};
+use sofia_bot::staff::cases::{Actor, Case, CaseSettings, EventKind, Status};
+use sofia_bot::store::Store;
+
+use crate::support::*;
+
+const GROUP: i64 = -1_001_234_567_890;
+
+/// Working hours on a weekday that is not today, so that it is outside them now, whatever
+/// day the test runs.
+fn closed_today() -> CaseSettings {
+    let today = local_time(chrono::Utc::now()).weekday().num_days_from_monday();
+    let day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][((today + 3) % 7) as usize];
+    let hours = WorkingHours::parse(&format!("{day} 09:00-17:30")).expect("hours");
+    CaseSettings { hours, staff_group: Some(GROUP), ..CaseSettings::default() }
+}
+
+fn text(r: &Value) -> String {
+    r.get("text").or_else(|| r.get("caption")).and_then(Value::as_str).unwrap_or_default().to_string()
+}
+
+async fn the_case(store: &Store, citizen: &Citizen) -> Case {
+    let cases = store.chat_cases("telegram", &citizen.id.to_string()).await.unwrap();
+    assert_eq!(cases.len(), 1);
+    cases.into_iter().next().unwrap()
+}
+
+/// Waits until the topic holds `n` posts and returns them.
+async fn wait_topic(fake: &FakeBotApi, thread: i64, n: usize) -> Vec<Value> {
+    let arrived = fake.wait_until(PATIENCE, |v| v.in_topic(GROUP, thread) >= n).await;
+    let posts: Vec<Value> = fake.in_topic(GROUP, thread).into_iter().map(|r| r.body).collect();
+    assert!(arrived, "topic {thread} got {} of {n} posts: {posts:#?}", posts.len());
+    posts
+}
+
+/// Waits until the bot has opened `n` forum topics.
+async fn wait_topics(fake: &FakeBotApi, n: usize) {
+    assert!(fake.wait_until(PATIENCE, |v| v.count("createForumTopic") >= n).await, "{n} topics were not opened");
+}
+
+#[tokio::test]
+async fn escalate_reply_both_ways_close_and_rate_with_every_event_in_the_history() {
+    let fake = FakeBotApi::start().await;
+    fake.add_group(GROUP, true);
+    let db = TempDb::new();
+    let bot = start_with(&fake, &db.path(), settings(), closed_today()).await;
+    let citizen = Citizen::new(2001, Some("bg"));
+    let maria = StaffMember::new(501, "Мария", GROUP);
+
+    // The citizen asks for a person, outside working hours.
+    fake.push(citizen.text("/human"));
+    wait_for_messages(&fake, citizen.id, 1).await;
+    let handover = text(&fake.messages_to(citizen.id)[0]);
+    assert!(handover.contains("SOF-20") && handover.contains("извън работното време"), "{handover}");
+
+    // A topic named after the case, with its card and buttons.
+    wait_topics(&fake, 1).await;
+    let (thread, name) = fake.topics(GROUP)[0].clone();
+    let case = the_case(&bot.store, &citizen).await;
+    let reference = CaseSettings::default().show(case.reference);
+    assert!(name.starts_with(&reference), "{name}");
+    let card = &wait_topic(&fake, thread, 1).await[0];
+    assert!(text(card).contains(&reference) && text(card).contains("/close"), "{card}");
+    let buttons = card["reply_markup"].to_string();
+    assert!(buttons.contains(&format!("s:t:{}", case.id())) && buttons.contains(&format!("s:c:{}", case.id())));
+
+    // Someone in another group cannot act on the case.
+    let outsider = StaffMember::new(666, "Никой", -1_009_999);
+    fake.push(outsider.in_topic(thread, "/close готово"));
+    fake.press_in_group(&outsider, Some(thread), &format!("s:c:{}", case.id()));
+
+    // Staff answer in the topic; the citizen gets it with the reference.
+    fake.push(maria.in_topic(thread, "Здравейте! Кажете адреса, моля."));
+    wait_for_messages(&fake, citizen.id, 2).await;
+    let answer = text(&fake.messages_to(citizen.id)[1]);
+    assert!(answer.contains("Кажете адреса") && answer.contains(&reference), "{answer}");
+
+    // The citizen's answer reaches the topic, marked as theirs.
+    fake.push(citizen.text("бул. Витоша 1"));
+    let posts = wait_topic(&fake, thread, 2).await;
+    assert!(text(&posts[1]).contains("бул. Витоша 1") && text(&posts[1]).contains("👤"), "{posts:#?}");
+
+    // Close with a note: the citizen is told and asked for a rating.
+    fake.push(maria.in_topic(thread, "/close Подменихме лампата."));
+    let closing = fake.wait_until(PATIENCE, |v| v.sent_to(citizen.id) >= 4).await;
+    let sent = fake.messages_to(citizen.id);
+    assert!(closing, "{sent:#?}");
+    let close = sent.iter().find(|m| text(m).contains("Подменихме лампата.")).expect("the close message");
+    assert!(close["reply_markup"].to_string().contains(&format!("v:{}:5", case.id())), "{close}");
+    fake.press(&citizen, &format!("v:{}:5", case.id()));
+    // The card, the citizen's message, the close, then the rating.
+    let posts = wait_topic(&fake, thread, 4).await;
+    assert!(text(&posts[3]).contains('5'), "{posts:#?}");
+    bot.stop().await;
+
+    let store = Store::open(&db.path(), sofia_bot::store::Durability::Full).await.unwrap();
+    let case = store.case(case.reference).await.unwrap().unwrap();
+    assert_eq!((case.status, case.rating), (Status::Closed, Some(5)));
+    let events = store.case_events(case.reference).await.unwrap();
+    let kinds: Vec<EventKind> = events.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            EventKind::Opened,
+            EventKind::Topic,
+            EventKind::Taken,
+            EventKind::Reply,
+            EventKind::Message,
+            EventKind::Closed,
+            EventKind::Rated
+        ]
+    );
+    // Every staff action names who did it; nothing from the outsider.
+    for e in events.iter().filter(|e| matches!(e.actor, Actor::Staff(_))) {
+        assert_eq!(e.actor, Actor::Staff(sofia_bot::staff::cases::Staffer { id: "501".into(), name: "Мария".into() }));
+        assert_eq!(e.source, sofia_bot::staff::cases::Source::StaffGroup);
+    }
+    assert_telegram_would_accept_everything(&fake);
+}
+
+#[tokio::test]
+async fn a_deleted_topic_is_opened_again_with_its_card() {
+    let fake = FakeBotApi::start().await;
+    fake.add_group(GROUP, true);
+    let db = TempDb::new();
+    let bot = start_with(&fake, &db.path(), settings(), closed_today()).await;
+    let citizen = Citizen::new(2002, Some("en"));
+    fake.push(citizen.text("/human"));
+    wait_topics(&fake, 1).await;
+    let (first, _) = fake.topics(GROUP)[0].clone();
+    wait_topic(&fake, first, 1).await;
+    fake.delete_topic(GROUP, first);
+
+    fake.push(citizen.text("Are you there?"));
+    wait_topics(&fake, 2).await;
+    let (second, _) = fake.topics(GROUP)[0].clone();
+    assert_ne!(first, second);
+    let posts = wait_topic(&fake, second, 3).await;
+    let all: Vec<String> = posts.iter().map(text).collect();
+    assert!(all.iter().any(|t| t.contains("/close")), "the card again: {all:#?}");
+    assert!(all.last().is_some_and(|t| t.contains("Are you there?")), "{all:#?}");
+    let case = the_case(&bot.store, &citizen).await;
+    assert_eq!(case.thread, Some(second));
+    bot.stop().await;
+}
