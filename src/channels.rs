@@ -147,9 +147,10 @@ impl Assistant {
             }
             _ => {}
         }
-        let relaying = live.as_ref().filter(|c| c.relay && relayable(&input));
-        let urgent = self.urgent(&input);
-        if let Some(case) = relaying {
+        // Only while a case takes the citizen's messages: understanding the text here as well
+        // would double the work of every other turn.
+        if let Some(case) = live.as_ref().filter(|c| c.relay && relayable(&input)) {
+            let urgent = self.urgent(&input);
             if !urgent && !self.small_talk_after_close(case, &input) {
                 self.relay(case, &input, now, &mut handled).await?;
                 return Ok(shell_turn(channel, chat, &input, &session, handled, now));
