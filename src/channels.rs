@@ -127,21 +127,19 @@ impl Assistant {
         let live = self.store.live_case(channel, chat).await?;
         // A digit after staff asked for a rating is the rating, whatever buttons the
         // assistant offered before.
-        let rating = live.as_ref().and_then(|c| typed_rating(c, &input));
-        let input =
-            if rating.is_some() { input } else { press_typed_button(input, &session, &self.flows, &self.locales) };
+        let typed = live.as_ref().and_then(|c| typed_rating(c, &input));
+        let input = match typed {
+            Some(data) => Input::Button { data },
+            None => press_typed_button(input, &session, &self.flows, &self.locales),
+        };
         let mut handled = Handled::default();
-        // What the shell answers itself: the citizen's cases, a rating.
-        match (&input, rating) {
-            (_, Some(data)) => {
-                self.rate((channel, chat), &data, session.lang, now, &mut handled).await?;
-                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
-            }
-            (Input::Button { data }, _) if data.starts_with("v:") => {
+        // What the shell answers itself: a rating, the citizen's cases.
+        match &input {
+            Input::Button { data } if data.starts_with("v:") => {
                 self.rate((channel, chat), data, session.lang, now, &mut handled).await?;
                 return Ok(shell_turn(channel, chat, &input, &session, handled, now));
             }
-            (Input::Command { name, .. }, _) if name == "cases" => {
+            Input::Command { name, .. } if name == "cases" => {
                 self.list_for_citizen(channel, chat, session.lang, &mut handled).await?;
                 return Ok(shell_turn(channel, chat, &input, &session, handled, now));
             }
@@ -369,8 +367,8 @@ fn shell_turn(
     Prepared { record, out: handled.citizen, staff: handled.staff }
 }
 
-/// A rating typed as a digit, 1 to 5, after staff closed the case and asked for one: the
-/// button's data.
+/// A rating typed as a digit, 1 to 5, after staff closed the case and asked for one: the data
+/// of the button it stands for.
 fn typed_rating(case: &Case, input: &Input) -> Option<String> {
     let Input::Text { text } = input else { return None };
     let n: u8 = text.trim().parse().ok().filter(|n| (1..=5).contains(n))?;
@@ -378,7 +376,7 @@ fn typed_rating(case: &Case, input: &Input) -> Option<String> {
 }
 
 /// The kind and the stored body of an input.
-fn describe(input: &Input) -> (&'static str, String) {
+pub(crate) fn describe(input: &Input) -> (&'static str, String) {
     match input {
         Input::Text { text } => ("text", text.clone()),
         Input::Command { name, arg } => ("command", format!("/{name} {arg}").trim_end().to_string()),

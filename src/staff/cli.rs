@@ -59,13 +59,13 @@ pub async fn run(assistant: &Assistant, action: Action) -> anyhow::Result<ExitCo
     let who = staffer(name);
     let handled = assistant.staff_act(&case, &who, Source::Cli, act, now).await?;
     if handled.cases.is_empty() {
-        bail!("{} is {}: nothing done", assistant.case_settings().show(case.reference), case.status);
+        bail!("{} is {}: nothing done", assistant.cases.show(case.reference), case.status);
     }
     let mut finish = Finish { at_ms: now.timestamp_millis(), external: true, ..Finish::default() };
     let record = assistant.staff_record(&case, handled, &mut finish, now);
     assistant.store.finish(Some(record), finish).await?;
     let after = assistant.store.case(case.reference).await?.context("the case is gone")?;
-    println!("{}: {}", assistant.case_settings().show(after.reference), after.status);
+    println!("{}: {}", assistant.cases.show(after.reference), after.status);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -98,7 +98,7 @@ pub fn list(assistant: &Assistant, cases: &[Case], now: DateTime<Utc>) -> String
         let who = c.assignee.as_ref().map_or(String::new(), |a| format!(" ({})", a.name));
         out.push_str(&format!(
             "{}  {:<8} {:<10} {:<3} due {}{overdue}{who}  {}\n",
-            assistant.case_settings().show(c.reference),
+            assistant.cases.show(c.reference),
             c.status.code(),
             c.topic,
             c.lang.code(),
@@ -111,7 +111,7 @@ pub fn list(assistant: &Assistant, cases: &[Case], now: DateTime<Utc>) -> String
 
 /// A case in full: its details, its conversation and its history.
 pub async fn show(assistant: &Assistant, c: &Case) -> anyhow::Result<String> {
-    let settings = assistant.case_settings();
+    let settings = &assistant.cases;
     let mut out = format!(
         "{}\nstatus: {}\ntopic: {}\nlanguage: {}\ndistrict: {}\nopened: {}\ndue: {}\nchat: {}:{}\n",
         settings.show(c.reference),

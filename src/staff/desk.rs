@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, Duration, Utc};
 
 use super::calendar::local_time;
-use super::cases::{Actor, Case, CaseRef, CaseSettings, Event, EventKind, Source, Staffer, Status};
-use crate::channels::{Assistant, Outgoing, Shown};
+use super::cases::{Actor, Case, CaseRef, Event, EventKind, Source, Staffer, Status};
+use crate::channels::{Assistant, Outgoing, Shown, describe};
 use crate::engine::{Arg, Effect, Input, Msg, Slot};
 use crate::lang::Lang;
 use crate::store::{CaseUpdate, CaseWrite, Line, StoreError};
@@ -285,10 +285,10 @@ impl Assistant {
         let Asking { channel, chat, lang, live, said } = *from;
         let Effect::Escalate { flow, topic, slots, .. } = effect;
         let at_ms = now.timestamp_millis();
-        let values: BTreeMap<String, Slot> = slots.clone();
+        let values = slots;
         if let Some(case) = live.filter(|c| c.status.is_open()) {
             let mut merged = case.slots.clone();
-            merged.extend(values.clone());
+            merged.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
             let mut u = CaseUpdate::of(case.reference, at_ms);
             u.relay = Some(true);
             u.slots = Some(merged);
@@ -321,9 +321,8 @@ impl Assistant {
             Slot::District { id } => Some(id.clone()),
             _ => None,
         });
-        let case = self
-            .open_case(channel, chat, lang, flow, topic, district, &values, &summary, follows, now, handled)
-            .await?;
+        let case =
+            self.open_case(channel, chat, lang, flow, topic, district, values, &summary, follows, now, handled).await?;
         let mut text = self.text(lang, "case-opened", vec![("ref", Arg::Text(self.show(case.reference)))]);
         text.push('\n');
         text.push_str(&self.expectation(lang, now, at(case.due_ms)));
@@ -503,12 +502,11 @@ impl Assistant {
             Input::Contact { phone } => {
                 vec![StaffPost::Text { case: r, text: format!("{header}\n☎ {phone}"), buttons: vec![] }]
             }
+            // Unsupported content is named; commands and buttons are for the assistant and
+            // never relayed (see `relayable`), but name them too rather than lose them.
             other => {
-                let what = match other {
-                    Input::Unsupported { what } => what.clone(),
-                    _ => "?".into(),
-                };
-                let line = self.text(staff, "staff-citizen-sent", vec![("what", Arg::Text(what))]);
+                let what = Arg::Text(describe(other).1);
+                let line = self.text(staff, "staff-citizen-sent", vec![("what", what)]);
                 vec![StaffPost::Text { case: r, text: format!("{header}\n{line}"), buttons: vec![] }]
             }
         }
@@ -782,11 +780,6 @@ impl Assistant {
         }
         Ok(h)
     }
-
-    /// The case settings, for the channels.
-    pub fn case_settings(&self) -> &CaseSettings {
-        &self.cases
-    }
 }
 
 /// A transcript line for a message staff sent the citizen.
@@ -801,16 +794,11 @@ fn staff_line(case: &Case, at_ms: i64, text: &str) -> Line {
     }
 }
 
-/// What the citizen sent, as a case event's body.
+/// What the citizen sent, as a case event's body: a text as written, anything else named.
 fn describe_for_staff(input: &Input) -> String {
-    match input {
-        Input::Text { text } => text.clone(),
-        Input::Photo { file_id } => format!("[photo {file_id}]"),
-        Input::Location { lat, lon } => format!("[location {lat:.5},{lon:.5}]"),
-        Input::Contact { phone } => format!("[contact {phone}]"),
-        Input::Unsupported { what } => format!("[{what}]"),
-        Input::Command { name, arg } => format!("/{name} {arg}").trim_end().to_string(),
-        Input::Button { data } => format!("[button {data}]"),
+    match describe(input) {
+        ("text", text) => text,
+        (kind, body) => format!("[{kind} {body}]"),
     }
 }
 

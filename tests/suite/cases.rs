@@ -58,7 +58,7 @@ async fn a_case_opened_on_saturday_says_when_staff_are_back_and_when_to_expect_a
     let said = say(&a, "1", "/human", at("2026-11-28T12:00+02:00")).await.join("\n");
     let case = only_case(&a, "1").await;
     assert_eq!(case.reference.year, 2026);
-    assert!(said.contains(&a.case_settings().show(case.reference)), "{said}");
+    assert!(said.contains(&a.cases.show(case.reference)), "{said}");
     assert!(said.contains("понеделник, 30.11, 09:00"), "{said}");
     assert!(said.contains("понеделник, 30.11, 17:30"), "{said}");
     assert_eq!(case.due_ms, at("2026-11-30T17:30+02:00").timestamp_millis());
@@ -93,7 +93,7 @@ async fn references_are_sequential_per_year() {
     }
     let mut refs = Vec::new();
     for chat in ["1", "2", "3"] {
-        refs.push(a.case_settings().show(only_case(&a, chat).await.reference));
+        refs.push(a.cases.show(only_case(&a, chat).await.reference));
     }
     assert_eq!(refs, ["SOF-2026-000001", "SOF-2026-000002", "SOF-2027-000001"]);
 }
