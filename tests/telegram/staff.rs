@@ -40,6 +40,17 @@ async fn wait_topic(fake: &FakeBotApi, thread: i64, n: usize) -> Vec<Value> {
     posts
 }
 
+/// Waits until a post in the topic holds `wanted`; returns the posts' texts.
+async fn wait_for_text(fake: &FakeBotApi, thread: i64, wanted: &str) -> Vec<String> {
+    let holds = |r: &sofia_bot::channels::telegram::fake::Recorded| {
+        r.status == 200 && r.body["message_thread_id"] == thread && text(&r.body).contains(wanted)
+    };
+    let arrived = fake.wait_until(PATIENCE, |v| v.requests.iter().any(holds)).await;
+    let posts: Vec<String> = fake.in_topic(GROUP, thread).iter().map(|r| text(&r.body)).collect();
+    assert!(arrived, "{wanted:?} did not reach topic {thread}: {posts:#?}");
+    posts
+}
+
 /// Waits until the bot has opened `n` forum topics.
 async fn wait_topics(fake: &FakeBotApi, n: usize) {
     assert!(fake.wait_until(PATIENCE, |v| v.count("createForumTopic") >= n).await, "{n} topics were not opened");
@@ -149,4 +160,93 @@ async fn a_deleted_topic_is_opened_again_with_its_card() {
     let case = the_case(&bot.store, &citizen).await;
     assert_eq!(case.thread, Some(second));
     bot.stop().await;
+}
+
+/// A case opened and closed by staff in the group; returns its topic.
+async fn opened_and_closed(fake: &FakeBotApi, citizen: &Citizen, staff: &StaffMember) -> i64 {
+    fake.push(citizen.text("/human"));
+    wait_topics(fake, 1).await;
+    let (thread, _) = fake.topics(GROUP)[0].clone();
+    wait_topic(fake, thread, 1).await;
+    fake.push(staff.in_topic(thread, "/close Готово."));
+    let closed = fake.wait_until(PATIENCE, |v| v.sent_to(citizen.id) >= 2).await;
+    assert!(closed, "the citizen was not told of the close");
+    thread
+}
+
+#[tokio::test]
+async fn a_message_soon_after_the_close_reopens_the_case_in_its_topic() {
+    let fake = FakeBotApi::start().await;
+    fake.add_group(GROUP, true);
+    let db = TempDb::new();
+    let bot = start_with(&fake, &db.path(), settings(), closed_today()).await;
+    let citizen = Citizen::new(2003, Some("bg"));
+    let thread = opened_and_closed(&fake, &citizen, &StaffMember::new(501, "Мария", GROUP)).await;
+    fake.push(citizen.text("Пак не работи"));
+    // The reopening notice and the message, in the same topic (one post, or two).
+    let posts = wait_for_text(&fake, thread, "Пак не работи").await;
+    assert!(posts.iter().any(|p| p.contains("отново")), "{posts:#?}");
+    let case = the_case(&bot.store, &citizen).await;
+    assert_eq!(case.status, Status::Reopened);
+    assert_eq!(fake.topics(GROUP).len(), 1, "no new topic");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn a_message_after_the_reopening_window_opens_a_new_case_that_follows_the_old_one() {
+    let fake = FakeBotApi::start().await;
+    fake.add_group(GROUP, true);
+    let db = TempDb::new();
+    // A window of no days: any later message is after it.
+    let cases = CaseSettings { reopen_days: 0, ..closed_today() };
+    let bot = start_with(&fake, &db.path(), settings(), cases).await;
+    let citizen = Citizen::new(2004, Some("bg"));
+    opened_and_closed(&fake, &citizen, &StaffMember::new(501, "Мария", GROUP)).await;
+    fake.push(citizen.text("Отново същото"));
+    wait_topics(&fake, 2).await;
+    let cases = bot.store.chat_cases("telegram", &citizen.id.to_string()).await.unwrap();
+    assert_eq!(cases.len(), 2);
+    assert_eq!(cases[0].follows, Some(cases[1].reference));
+    assert_eq!(cases[1].status, Status::Closed);
+    let (second, _) = fake.topics(GROUP)[1].clone();
+    let posts = wait_for_text(&fake, second, "Отново същото").await;
+    assert!(posts[0].contains(&CaseSettings::default().show(cases[1].reference)), "the card names the old case");
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn posts_that_queue_behind_the_staff_groups_rate_go_out_as_one() {
+    let fake = FakeBotApi::start().await;
+    fake.add_group(GROUP, true);
+    let db = TempDb::new();
+    // One post, then one every two seconds: the citizen's messages wait behind the card.
+    let mut slow = settings();
+    slow.limits.per_group = Some(sofia_bot::channels::telegram::rate::Rate { per_second: 0.5, burst: 1.0 });
+    let bot = start_with(&fake, &db.path(), slow, closed_today()).await;
+    let citizen = Citizen::new(2005, Some("bg"));
+    fake.push(citizen.text("/human"));
+    let said = ["първо", "второ", "трето", "четвърто"];
+    for s in said {
+        fake.push(citizen.text(s));
+    }
+    wait_topics(&fake, 1).await;
+    let (thread, _) = fake.topics(GROUP)[0].clone();
+    let arrived = fake
+        .wait_until(PATIENCE, |v| {
+            v.requests
+                .iter()
+                .filter(|r| r.body["message_thread_id"] == thread)
+                .any(|r| text(&r.body).contains("четвърто"))
+        })
+        .await;
+    let posts: Vec<String> = fake.in_topic(GROUP, thread).iter().map(|r| text(&r.body)).collect();
+    assert!(arrived, "{posts:#?}");
+    let joined = posts.join("\n");
+    assert!(said.iter().all(|s| joined.contains(s)), "every message reaches staff: {posts:#?}");
+    assert!(posts.len() < 1 + said.len(), "queued posts were merged: {posts:#?}");
+    bot.stop().await;
+    let store = Store::open(&db.path(), sofia_bot::store::Durability::Full).await.unwrap();
+    let rows = store.outbox_rows(&GROUP.to_string()).await.unwrap();
+    assert!(rows.iter().all(|r| r.sent_ms.is_some()), "every merged row is marked sent");
+    assert_telegram_would_accept_everything(&fake);
 }

@@ -92,6 +92,20 @@ impl<T: Send + 'static> Lanes<T> {
         self.lock().queues.get(&chat).map_or(0, VecDeque::len)
     }
 
+    /// Takes the items queued next for a chat, in order, while `take` accepts them (it stops at
+    /// the first it refuses, which stays queued).
+    pub fn take_front_while(&self, chat: i64, mut take: impl FnMut(&T) -> bool) -> Vec<T> {
+        let mut state = self.lock();
+        let mut taken = Vec::new();
+        if let Some(queue) = state.queues.get_mut(&chat) {
+            while queue.front().is_some_and(&mut take) {
+                taken.extend(queue.pop_front());
+            }
+        }
+        state.queued -= taken.len();
+        taken
+    }
+
     /// Drops what is queued for one chat (its current item, if any, goes on).
     pub fn clear(&self, chat: i64) {
         let mut state = self.lock();
@@ -175,6 +189,32 @@ mod tests {
             sorted.sort();
             assert_eq!(order, sorted);
         }
+    }
+
+    #[tokio::test]
+    async fn items_taken_from_the_front_are_not_worked_on_again() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (s, gate) = (seen.clone(), Arc::new(tokio::sync::Notify::new()));
+        let g = gate.clone();
+        let lanes = Lanes::new(move |_, n: u32| {
+            let (s, g) = (s.clone(), g.clone());
+            async move {
+                if n == 0 {
+                    g.notified().await;
+                }
+                s.lock().unwrap().push(n);
+            }
+        });
+        for n in 0..5 {
+            lanes.push(7, n);
+        }
+        tokio::task::yield_now().await;
+        // Item 0 is under way; 1 and 2 are taken; 3 is refused, so it and 4 stay.
+        assert_eq!(lanes.take_front_while(7, |n| *n < 3), vec![1, 2]);
+        assert_eq!(lanes.queued_for(7), 2);
+        gate.notify_one();
+        lanes.idle().await;
+        assert_eq!(*seen.lock().unwrap(), vec![0, 3, 4]);
     }
 
     #[tokio::test]

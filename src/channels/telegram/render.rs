@@ -113,6 +113,26 @@ pub fn answer_callback(callback_query_id: &str) -> Request {
     Request::AnswerCallbackQuery { callback_query_id: callback_query_id.to_string(), text: None }
 }
 
+/// Adds `next` to `request` when both are plain texts (no buttons) to the same case's topic
+/// and together fit one message: how posts that queued up behind the staff group's rate go
+/// out as one. False, and nothing changed, otherwise.
+pub fn merge_into(request: &mut Request, next: &Request) -> bool {
+    let (
+        Request::SendMessage { chat_id, text, reply_markup: None, case: Some(case), .. },
+        Request::SendMessage { chat_id: next_chat, text: next_text, reply_markup: None, case: Some(next_case), .. },
+    ) = (&mut *request, next)
+    else {
+        return false;
+    };
+    // The escaped text is longer than what Telegram counts after parsing: a safe bound.
+    if chat_id != next_chat || case != next_case || utf16_len(text) + 2 + utf16_len(next_text) > MAX_TEXT {
+        return false;
+    }
+    text.push_str("\n\n");
+    text.push_str(next_text);
+    true
+}
+
 /// Posts in the staff group, each for its case's forum topic.
 pub fn staff_posts(group: i64, posts: &[StaffPost]) -> Vec<Request> {
     let mut out = Vec::new();
@@ -390,6 +410,22 @@ mod tests {
         ]);
         let data: Vec<&str> = pages[0].inline_keyboard.iter().flatten().map(|b| b.callback_data.as_str()).collect();
         assert_eq!(data, vec!["g:a:b"]);
+    }
+
+    #[test]
+    fn plain_posts_to_one_case_merge_and_others_do_not() {
+        let post = |case: i64, text: &str, buttons: bool| {
+            let buttons = if buttons { vec![vec![shown("Поемам", "s:t:1")]] } else { vec![] };
+            let case = crate::staff::cases::CaseRef::from_id(case);
+            staff_posts(-100, &[StaffPost::Text { case, text: text.into(), buttons }]).remove(0)
+        };
+        let mut first = post(1, "a", false);
+        assert!(merge_into(&mut first, &post(1, "b", false)));
+        assert!(!merge_into(&mut first, &post(2, "c", false)), "another case");
+        assert!(!merge_into(&mut first, &post(1, "d", true)), "a post with buttons");
+        assert!(!merge_into(&mut first, &post(1, &"е".repeat(MAX_TEXT), false)), "too long together");
+        let Request::SendMessage { text, .. } = &first else { panic!() };
+        assert_eq!(text, "a\n\nb");
     }
 
     #[test]

@@ -23,7 +23,7 @@ use tokio::sync::{Semaphore, watch};
 use super::CHANNEL;
 use super::lanes::Lanes;
 use super::rate::{Buckets, Limits};
-use super::render::Request;
+use super::render::{self, Request};
 use super::staff::StaffGroup;
 use crate::store::{Committed, Queued, Store};
 
@@ -129,7 +129,7 @@ impl Sender {
 }
 
 async fn deliver(inner: &Inner, chat: i64, row: Queued) {
-    let request: Request = match serde_json::from_str(&row.payload) {
+    let mut request: Request = match serde_json::from_str(&row.payload) {
         Ok(r) => r,
         Err(_) => {
             tracing::error!(id = row.id, chat, "an outbox row does not read as a request; marked failed");
@@ -142,6 +142,9 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
     // A case's post goes to its forum topic: found, or opened, before sending.
     let mut thread = None;
     let mut topic_gone = 0;
+    let staff_group = inner.staff.as_ref().is_some_and(|s| s.chat == chat);
+    // Rows merged into this one, sent with it.
+    let mut merged: Option<Vec<i64>> = None;
     loop {
         if *inner.stop.borrow() {
             return;
@@ -165,11 +168,15 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
                 return;
             }
         }
+        // The staff group takes 20 messages a minute: what queued up meanwhile for the same
+        // case goes out in this message.
+        if staff_group && merged.is_none() {
+            merged = Some(batch(inner, chat, &mut request));
+        }
         let result = {
             let _permit = inner.permits.acquire().await;
             execute(&inner.bot, &request, thread).await
         };
-        let staff_group = inner.staff.as_ref().is_some_and(|s| s.chat == chat);
         match outcome(result) {
             // Staff posts are never dropped: if the bot lost its rights in the group, they
             // wait until someone gives them back.
@@ -181,6 +188,11 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
                 }
             }
             Outcome::Sent => {
+                for id in merged.iter().flatten() {
+                    if let Err(e) = inner.store.mark_sent(*id, now_ms()).await {
+                        tracing::error!(id, error = %e, "a merged row could not be marked sent");
+                    }
+                }
                 settle(inner, chat, row.id).await;
                 return;
             }
@@ -225,16 +237,32 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
             }
             Outcome::TopicGone => {
                 tracing::warn!(chat, method, "the case's forum topic is gone; going on");
-                let _ = inner.store.note_attempt(row.id, now_ms(), "forum topic gone", true).await;
+                for id in std::iter::once(row.id).chain(merged.iter().flatten().copied()) {
+                    let _ = inner.store.note_attempt(id, now_ms(), "forum topic gone", true).await;
+                }
                 return;
             }
             Outcome::Refused(why) => {
                 tracing::warn!(chat, method, error = %why, "Telegram refused a request; going on");
-                let _ = inner.store.note_attempt(row.id, now_ms(), &why, true).await;
+                for id in std::iter::once(row.id).chain(merged.iter().flatten().copied()) {
+                    let _ = inner.store.note_attempt(id, now_ms(), &why, true).await;
+                }
                 return;
             }
         }
     }
+}
+
+/// Takes the rows queued behind `request` that merge into it; their ids.
+fn batch(inner: &Inner, chat: i64, request: &mut Request) -> Vec<i64> {
+    let Some(lanes) = inner.lanes.get() else { return Vec::new() };
+    let taken = lanes.take_front_while(chat, |next| {
+        serde_json::from_str::<Request>(&next.payload).is_ok_and(|next| render::merge_into(request, &next))
+    });
+    if !taken.is_empty() {
+        tracing::debug!(chat, rows = taken.len() + 1, "posts to the staff group sent as one");
+    }
+    taken.into_iter().map(|q| q.id).collect()
 }
 
 /// Marks a sent row. The mark commits while the chat's next row goes out; the row before
