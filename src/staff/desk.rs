@@ -58,6 +58,8 @@ pub struct Handled {
     pub lines: Vec<Line>,
     pub citizen: Vec<Outgoing>,
     pub staff: Vec<StaffPost>,
+    /// The staff member's own message is to be copied to the citizen after `citizen`.
+    pub copy: bool,
 }
 
 impl Handled {
@@ -79,6 +81,9 @@ impl Handled {
 pub enum StaffAct {
     /// Answer the citizen.
     Reply(String),
+    /// Pass the citizen something staff posted that is not text (a photo, a file), named by
+    /// its kind; the channel copies it after the introduction (`Handled::copy`).
+    Attachment(String),
     /// Keep a note on the case, never sent.
     Note(String),
     Take,
@@ -635,7 +640,7 @@ impl Assistant {
         let actor = || Actor::Staff(who.clone());
         let name = || Arg::Text(who.name.clone());
         match act {
-            StaffAct::Reply(text) => {
+            StaffAct::Reply(_) | StaffAct::Attachment(_) => {
                 if !case.status.is_open() {
                     h.staff.push(self.staff_text(r, "staff-case-closed", vec![]));
                     return Ok(h);
@@ -652,14 +657,21 @@ impl Assistant {
                 u.relay = Some(true);
                 u.acked = Some(false);
                 h.update(u);
+                let reference = Arg::Text(self.show(r));
+                let (text, shown) = match &act {
+                    StaffAct::Attachment(what) => {
+                        h.copy = true;
+                        (format!("[{what}]"), self.text(case.lang, "case-staff-attachment", vec![("ref", reference)]))
+                    }
+                    StaffAct::Reply(text) => {
+                        let args = vec![("ref", reference), ("text", Arg::Text(text.clone()))];
+                        (text.clone(), self.text(case.lang, "case-staff-reply", args))
+                    }
+                    _ => unreachable!("only answers come here"),
+                };
                 let e = h.event(r, at_ms, actor(), source, EventKind::Reply);
                 e.status = Some(Status::Waiting);
                 e.body = Some(text.clone());
-                let shown = self.text(
-                    case.lang,
-                    "case-staff-reply",
-                    vec![("ref", Arg::Text(self.show(r))), ("text", Arg::Text(text.clone()))],
-                );
                 h.lines.push(staff_line(case, at_ms, &shown));
                 h.citizen.push(self.to_citizen(case, shown, Vec::new()));
                 if source != Source::StaffGroup {

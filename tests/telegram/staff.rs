@@ -250,3 +250,28 @@ async fn posts_that_queue_behind_the_staff_groups_rate_go_out_as_one() {
     assert!(rows.iter().all(|r| r.sent_ms.is_some()), "every merged row is marked sent");
     assert_telegram_would_accept_everything(&fake);
 }
+
+#[tokio::test]
+async fn a_photo_from_staff_reaches_the_citizen_after_an_introduction() {
+    let fake = FakeBotApi::start().await;
+    fake.add_group(GROUP, true);
+    let db = TempDb::new();
+    let bot = start_with(&fake, &db.path(), settings(), closed_today()).await;
+    let citizen = Citizen::new(2006, Some("en"));
+    fake.push(citizen.text("/human"));
+    wait_topics(&fake, 1).await;
+    let (thread, _) = fake.topics(GROUP)[0].clone();
+    wait_topic(&fake, thread, 1).await;
+    fake.push(StaffMember::new(501, "Maria", GROUP).photo_in_topic(thread, "staff-photo-1", Some("The new sign")));
+    let arrived = fake.wait_until(PATIENCE, |v| v.count("copyMessage") >= 1).await;
+    assert!(arrived, "the photo was not copied to the citizen");
+    let copy = &fake.calls("copyMessage")[0].body;
+    assert_eq!((copy["chat_id"].as_i64(), copy["from_chat_id"].as_i64()), (Some(citizen.id), Some(GROUP)));
+    let intro = fake.messages_to(citizen.id).last().map(text).unwrap_or_default();
+    assert!(intro.contains("Municipal staff") && intro.contains("SOF-"), "{intro}");
+    let case = the_case(&bot.store, &citizen).await;
+    let events = bot.store.case_events(case.reference).await.unwrap();
+    assert!(events.iter().any(|e| e.kind == EventKind::Reply && e.body.as_deref() == Some("[photo]")));
+    bot.stop().await;
+    assert_telegram_would_accept_everything(&fake);
+}

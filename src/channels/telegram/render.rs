@@ -53,6 +53,9 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         case: Option<i64>,
     },
+    /// A staff member's photo or file, copied from the staff group to the citizen.
+    #[serde(rename = "copyMessage")]
+    CopyMessage { chat_id: i64, from_chat_id: i64, message_id: i32 },
     #[serde(rename = "sendLocation")]
     SendLocation {
         chat_id: i64,
@@ -86,7 +89,7 @@ impl Request {
             Request::SendMessage { case, .. }
             | Request::SendPhoto { case, .. }
             | Request::SendLocation { case, .. } => *case,
-            Request::AnswerCallbackQuery { .. } => None,
+            Request::AnswerCallbackQuery { .. } | Request::CopyMessage { .. } => None,
         }
     }
 }

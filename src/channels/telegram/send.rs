@@ -352,6 +352,9 @@ pub(super) async fn execute(bot: &Bot, request: &Request, thread: Option<i64>) -
             }
             call.await.map(|_| ())
         }
+        Request::CopyMessage { chat_id, from_chat_id, message_id } => {
+            bot.copy_message(ChatId(*chat_id), ChatId(*from_chat_id), MessageId(*message_id)).await.map(|_| ())
+        }
         Request::SendLocation { chat_id, latitude, longitude, .. } => {
             let mut call = bot.send_location(ChatId(*chat_id), *latitude, *longitude);
             if let Some(t) = thread {
@@ -408,6 +411,7 @@ fn method_name(request: &Request) -> &'static str {
         Request::AnswerCallbackQuery { .. } => "answerCallbackQuery",
         Request::SendPhoto { .. } => "sendPhoto",
         Request::SendLocation { .. } => "sendLocation",
+        Request::CopyMessage { .. } => "copyMessage",
     }
 }
 

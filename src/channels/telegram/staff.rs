@@ -40,8 +40,11 @@ pub enum StaffDid {
         arg: String,
     },
     Button(String),
-    /// A photo, a file, a sticker...: not passed on (only text reaches citizens).
-    Other,
+    /// A photo, a file, a voice message...: copied to the citizen after an introduction.
+    Media {
+        message_id: i32,
+        what: &'static str,
+    },
 }
 
 /// Reads an update from the staff group; `None` when it is not from that group (or is the
@@ -74,10 +77,25 @@ fn read_message(m: &Message) -> Option<StaffInput> {
             Input::Command { name, arg } => StaffDid::Command { name, arg },
             _ => StaffDid::Text(text.to_string()),
         },
-        None if m.photo().is_some() || m.document().is_some() || m.voice().is_some() || m.sticker().is_some() => {
-            StaffDid::Other
+        None => {
+            let what = if m.photo().is_some() {
+                "photo"
+            } else if m.document().is_some() {
+                "document"
+            } else if m.voice().is_some() {
+                "voice"
+            } else if m.video().is_some() {
+                "video"
+            } else if m.audio().is_some() {
+                "audio"
+            } else if m.sticker().is_some() {
+                "sticker"
+            } else {
+                // Service messages (a topic renamed, a member joined) are nobody's answer.
+                return None;
+            };
+            StaffDid::Media { message_id: m.id.0, what }
         }
-        None => return None,
     };
     Some(StaffInput { thread, who: staffer(from), did, callback: None })
 }
@@ -192,6 +210,7 @@ impl StaffGroup {
                 let Some(thread) = input.thread else { return Ok((None, finish)) };
                 let act = match did {
                     StaffDid::Text(text) => StaffAct::Reply(text.clone()),
+                    StaffDid::Media { what, .. } => StaffAct::Attachment(what.to_string()),
                     StaffDid::Command { name, arg } => match name.as_str() {
                         "close" => StaffAct::Close(Some(arg.clone()).filter(|a| !a.trim().is_empty())),
                         "note" if !arg.trim().is_empty() => StaffAct::Note(arg.clone()),
@@ -206,7 +225,16 @@ impl StaffGroup {
         };
         let Some(case) = case else { return Ok((None, finish)) };
         let handled = a.staff_act(&case, &input.who, Source::StaffGroup, act, now).await?;
-        Ok((Some(a.staff_record(&case, handled, &mut finish, now)), finish))
+        let copy = match (&input.did, handled.copy, case.chat.parse::<i64>()) {
+            (StaffDid::Media { message_id, .. }, true, Ok(chat)) if case.channel == CHANNEL => {
+                let copy = Request::CopyMessage { chat_id: chat, from_chat_id: self.chat, message_id: *message_id };
+                Some(Outbound { chat: case.chat.clone(), payload: copy.to_payload() })
+            }
+            _ => None,
+        };
+        let record = a.staff_record(&case, handled, &mut finish, now);
+        finish.outbox.extend(copy);
+        Ok((Some(record), finish))
     }
 
     fn outbound(&self, request: Request) -> Outbound {
