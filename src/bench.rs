@@ -46,7 +46,8 @@ pub async fn run(
     let dir = tempfile_dir()?;
     let db = dir.join("bench.db");
     let store = Store::open(&db, durability).await?;
-    let assistant = Arc::new(Assistant { flows, locales, store, cases: Default::default() });
+    let assistant =
+        Arc::new(Assistant { flows, locales, store, cases: Default::default(), privacy: Default::default() });
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!(
         "\nthrough the durable store ({durability:?}, WAL, group commit), {citizens} citizens x {turns} turns, {cores} cores"
@@ -270,7 +271,13 @@ pub async fn telegram(
         (0..variants).map(|v| plan(&flows, &locales, 0, Some(Lang::Bg), &telegram_acts(v, turns))).collect();
     let dir = tempfile_dir()?;
     let store = Store::open(&dir.join("bench.db"), durability).await?;
-    let assistant = Arc::new(Assistant { flows, locales, store: store.clone(), cases: Default::default() });
+    let assistant = Arc::new(Assistant {
+        flows,
+        locales,
+        store: store.clone(),
+        cases: Default::default(),
+        privacy: Default::default(),
+    });
     let fake = Arc::new(FakeBotApi::start_with(false).await);
     let settings = Settings { limits: Limits::none(), typing_after: Duration::from_secs(5), ..Settings::default() };
     let (stop, stopped) = tokio::sync::watch::channel(false);

@@ -13,6 +13,9 @@ use crate::engine::{self, Flows, Incoming, Input, Reply, Session, Turn};
 use crate::i18n::Locales;
 use crate::lang::Lang;
 use crate::nlu::normalize::normalize;
+use crate::privacy::PrivacySettings;
+use crate::privacy::export::DataFile;
+use crate::privacy::rights::{FORGET_NO, FORGET_YES};
 use crate::staff::cases::{Case, CaseSettings, Status};
 use crate::staff::desk::{Asking, Handled, StaffPost, relayable};
 use crate::store::{Finish, Line, Outbound, Store, StoreError, TurnRecord};
@@ -41,6 +44,7 @@ pub struct Assistant {
     pub locales: Locales,
     pub store: Store,
     pub cases: CaseSettings,
+    pub privacy: PrivacySettings,
 }
 
 /// A turn ready to commit: its rows, what to send the citizen, what to post for staff.
@@ -49,6 +53,8 @@ pub struct Prepared {
     pub record: TurnRecord,
     pub out: Vec<Outgoing>,
     pub staff: Vec<StaffPost>,
+    /// Files for the citizen (their data, asked for with /mydata).
+    pub files: Vec<DataFile>,
 }
 
 impl Assistant {
@@ -63,6 +69,18 @@ impl Assistant {
         channel_lang: Option<Lang>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Outgoing>, StoreError> {
+        Ok(self.handle_with_files(channel, chat, input, channel_lang, now).await?.0)
+    }
+
+    /// `handle`, also returning the files for the citizen (their data, after /mydata).
+    pub async fn handle_with_files(
+        &self,
+        channel: &str,
+        chat: &str,
+        input: Input,
+        channel_lang: Option<Lang>,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<Outgoing>, Vec<DataFile>), StoreError> {
         let prepared = self.prepare(channel, chat, input, channel_lang, now).await?;
         let outbox = self.staff_outbound(&prepared.staff);
         if outbox.is_empty() {
@@ -78,7 +96,7 @@ impl Assistant {
             };
             self.store.finish(Some(prepared.record), finish).await?;
         }
-        Ok(prepared.out)
+        Ok((prepared.out, prepared.files))
     }
 
     /// The rows and requests of a staff action on a case, added to `finish`: the messages for
@@ -94,6 +112,7 @@ impl Assistant {
             session_json: None,
             lines: handled.lines,
             cases: handled.cases,
+            ..TurnRecord::default()
         }
     }
 
@@ -143,6 +162,26 @@ impl Assistant {
                 self.list_for_citizen(channel, chat, session.lang, &mut handled).await?;
                 return Ok(shell_turn(channel, chat, &input, &session, handled, now));
             }
+            Input::Command { name, .. } if name == "privacy" => {
+                self.privacy_notice(session.lang, &mut handled);
+                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
+            }
+            Input::Command { name, .. } if name == "mydata" => {
+                self.my_data(channel, chat, session.lang, now, &mut handled).await?;
+                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
+            }
+            Input::Command { name, .. } if name == "forget" => {
+                self.forget_confirm(session.lang, &mut handled);
+                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
+            }
+            Input::Button { data } if data == FORGET_YES => {
+                self.forget(channel, chat, session.lang, "citizen", now, &mut handled).await?;
+                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
+            }
+            Input::Button { data } if data == FORGET_NO => {
+                self.forget_cancelled(session.lang, &mut handled);
+                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
+            }
             _ => {}
         }
         // Only while a case takes the citizen's messages: understanding the text here as well
@@ -185,7 +224,7 @@ impl Assistant {
         record.lines = handled.lines;
         record.cases = handled.cases;
         out.extend(handled.citizen);
-        Ok(Prepared { record, out, staff: handled.staff })
+        Ok(Prepared { record, out, staff: handled.staff, files: Vec::new() })
     }
 
     /// An emergency that the assistant must answer even while staff hold the conversation.
@@ -328,7 +367,7 @@ fn record_turn(
         at_ms,
         session_json: Some(turn.session.to_json()),
         lines,
-        cases: Vec::new(),
+        ..TurnRecord::default()
     }
 }
 
@@ -363,8 +402,10 @@ fn shell_turn(
         session_json: None,
         lines,
         cases: handled.cases,
+        erase: handled.erase,
+        audit: handled.audit,
     };
-    Prepared { record, out: handled.citizen, staff: handled.staff }
+    Prepared { record, out: handled.citizen, staff: handled.staff, files: handled.files }
 }
 
 /// A rating typed as a digit, 1 to 5, after staff closed the case and asked for one: the data

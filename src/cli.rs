@@ -83,6 +83,28 @@ enum Command {
         #[command(subcommand)]
         action: CasesCommand,
     },
+    /// Remove what is past its time (see SOFIA_KEEP_*); counts survive in aggregate.
+    Purge {
+        #[arg(long, default_value = "sofia-bot.db")]
+        db: PathBuf,
+        /// Count what would go, remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// A citizen's data, for a request received by other means: find, export, erase.
+    Data {
+        #[arg(long, default_value = "sofia-bot.db")]
+        db: PathBuf,
+        #[command(subcommand)]
+        action: DataCommand,
+    },
+    /// The questions the assistant did not understand most often, personal numbers masked.
+    Missed {
+        #[arg(long, default_value = "sofia-bot.db")]
+        db: PathBuf,
+        #[arg(long, default_value_t = 30)]
+        limit: i64,
+    },
     /// Simulated citizens through understanding, engine and the durable store.
     Bench {
         /// How many citizens talk at once.
@@ -99,6 +121,28 @@ enum Command {
         /// (0: skip it); default 5000, or 3000 with --telegram.
         #[arg(long)]
         rate: Option<f64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DataCommand {
+    /// What is kept about a citizen (CHANNEL:CHAT, like telegram:123456789), counted.
+    Find { chat: String },
+    /// Write the citizen's data (JSON and text) into a folder.
+    Export {
+        chat: String,
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+        /// Your name, for the audit log (default: $USER).
+        #[arg(long = "as")]
+        name: Option<String>,
+    },
+    /// Erase the citizen's data as /forget does: conversations and sessions deleted, cases
+    /// anonymised.
+    Erase {
+        chat: String,
+        #[arg(long = "as")]
+        name: Option<String>,
     },
 }
 
@@ -193,12 +237,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime()?.block_on(async {
                 let store =
                     Store::open(&db, config.durability).await.with_context(|| format!("opening {}", db.display()))?;
-                let assistant = Assistant { flows, locales, store, cases: config.cases.clone() };
+                let assistant =
+                    Assistant { flows, locales, store, cases: config.cases.clone(), privacy: config.privacy.clone() };
                 let result = crate::staff::cli::run(&assistant, action.into()).await;
                 assistant.store.close().await;
                 result
             })
         }
+        Command::Purge { db, dry_run } => {
+            with_assistant(&config, &db, |a| async move { crate::privacy::admin::purge(&a, dry_run).await })
+        }
+        Command::Missed { db, limit } => {
+            with_assistant(&config, &db, |a| async move { crate::privacy::admin::missed(&a, limit).await })
+        }
+        Command::Data { db, action } => with_assistant(&config, &db, |a| async move {
+            use crate::privacy::admin;
+            match action {
+                DataCommand::Find { chat } => admin::find(&a, &chat).await,
+                DataCommand::Export { chat, out, name } => admin::export(&a, &chat, &out, name).await,
+                DataCommand::Erase { chat, name } => admin::erase(&a, &chat, name).await,
+            }
+        }),
         Command::Check => {
             let problems = crate::check::check(&config.dialogs, &config.locales, config.engine.clone());
             for p in &problems {
@@ -231,8 +290,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime()?.block_on(async {
                 let store =
                     Store::open(&db, config.durability).await.with_context(|| format!("opening {}", db.display()))?;
-                let assistant = Assistant { flows, locales, store, cases: config.cases.clone() };
-                console::run(&assistant, &user, lang, json).await?;
+                let assistant =
+                    Assistant { flows, locales, store, cases: config.cases.clone(), privacy: config.privacy.clone() };
+                let data_dir = db.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+                console::run(&assistant, &user, lang, json, data_dir).await?;
                 assistant.store.close().await;
                 Ok(ExitCode::SUCCESS)
             })
@@ -268,8 +329,13 @@ async fn run_telegram(
     db: &std::path::Path,
 ) -> anyhow::Result<()> {
     let store = Store::open(db, config.durability).await.with_context(|| format!("opening {}", db.display()))?;
-    let assistant =
-        std::sync::Arc::new(Assistant { flows, locales, store: store.clone(), cases: config.cases.clone() });
+    let assistant = std::sync::Arc::new(Assistant {
+        flows,
+        locales,
+        store: store.clone(),
+        cases: config.cases.clone(),
+        privacy: config.privacy.clone(),
+    });
     let bot = telegram::bot(tg.token.expose(), tg.api_url.as_ref());
     let intake = match tg.webhook {
         Some(w) => telegram::Intake::Webhook { url: w.url, listen: w.listen, secret: w.secret },
@@ -296,6 +362,27 @@ async fn run_telegram(
     let served = telegram::serve(bot, assistant.clone(), settings, stopped).await;
     store.close().await;
     served.context("serving Telegram")
+}
+
+/// Runs `work` with the assistant over an existing database, then closes the store.
+fn with_assistant<F, Fut>(config: &Config, db: &std::path::Path, work: F) -> anyhow::Result<ExitCode>
+where
+    F: FnOnce(std::sync::Arc<Assistant>) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<ExitCode>>,
+{
+    if !db.exists() {
+        anyhow::bail!("{} does not exist", db.display());
+    }
+    let (flows, locales) = load(config)?;
+    runtime()?.block_on(async {
+        let store = Store::open(db, config.durability).await.with_context(|| format!("opening {}", db.display()))?;
+        let cases = config.cases.clone();
+        let privacy = config.privacy.clone();
+        let assistant = std::sync::Arc::new(Assistant { flows, locales, store: store.clone(), cases, privacy });
+        let result = work(assistant).await;
+        store.close().await;
+        result
+    })
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

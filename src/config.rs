@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 
 use crate::channels::telegram::rate::{Limits, Rate};
 use crate::engine::Settings;
+use crate::privacy::PrivacySettings;
 use crate::staff::calendar::WorkingHours;
 use crate::staff::cases::CaseSettings;
 use crate::store::Durability;
@@ -20,6 +21,7 @@ pub struct Config {
     pub engine: Settings,
     pub durability: Durability,
     pub cases: CaseSettings,
+    pub privacy: PrivacySettings,
 }
 
 impl Config {
@@ -58,8 +60,33 @@ impl Config {
             Some(other) => bail!("SOFIA_DURABILITY must be full or normal, not {other:?}"),
         };
         let cases = cases_from(&env)?;
-        Ok(Config { dialogs, locales, engine, durability, cases })
+        let privacy = privacy_from(&env)?;
+        Ok(Config { dialogs, locales, engine, durability, cases, privacy })
     }
+}
+
+/// Retention (`SOFIA_KEEP_CONVERSATIONS_DAYS`, `SOFIA_KEEP_CASES_DAYS`, `SOFIA_KEEP_AUDIT_DAYS`,
+/// `SOFIA_KEEP_UPDATES_DAYS`) and the contact /privacy names (`SOFIA_PRIVACY_CONTACT`).
+fn privacy_from(env: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<PrivacySettings> {
+    let mut p = PrivacySettings::default();
+    for (name, field, min) in [
+        ("SOFIA_KEEP_CONVERSATIONS_DAYS", &mut p.retention.conversations, 1),
+        ("SOFIA_KEEP_CASES_DAYS", &mut p.retention.cases, 1),
+        ("SOFIA_KEEP_AUDIT_DAYS", &mut p.retention.audit, 1),
+        // Telegram redelivers an update for up to a day: its id must be remembered that long.
+        ("SOFIA_KEEP_UPDATES_DAYS", &mut p.retention.updates, 2),
+    ] {
+        if let Some(v) = env(name) {
+            *field = v
+                .trim()
+                .parse()
+                .ok()
+                .filter(|d| (min..=36_500).contains(d))
+                .with_context(|| format!("{name} must be a whole number of days, at least {min}"))?;
+        }
+    }
+    p.contact = env("SOFIA_PRIVACY_CONTACT").map(|c| c.trim().to_string());
+    Ok(p)
 }
 
 /// How cases run: `SOFIA_CASE_PREFIX`, `SOFIA_WORKING_HOURS`, `SOFIA_CASE_DUE_DAYS` (working

@@ -19,15 +19,18 @@ use sqlx::{Connection, Executor, Row, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
 mod cases;
+mod privacy;
 mod writer;
 
 pub use cases::{CaseFilter, CaseUpdate, CaseWrite};
+pub use privacy::{Audit, Cutoffs, Purged};
 
 /// The numbered migrations, embedded so that the binary runs from any folder.
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_telegram.sql")),
     (3, include_str!("../migrations/0003_cases.sql")),
+    (4, include_str!("../migrations/0004_privacy.sql")),
 ];
 /// At most this many writes share one transaction.
 const MAX_GROUP: usize = 256;
@@ -60,6 +63,20 @@ pub struct TurnRecord {
     pub lines: Vec<Line>,
     /// Cases opened and changed, in order.
     pub cases: Vec<CaseWrite>,
+    /// Erase the chat's data after the rest of the turn (see `Erasure`).
+    pub erase: Option<Erasure>,
+    /// Entries for the audit log.
+    pub audit: Vec<Audit>,
+}
+
+/// Erasing a chat's data: its transcript, session and chat state are deleted, the Telegram
+/// updates and requests that held its words emptied, its cases anonymised. The database file
+/// keeps no copy: deleted content is overwritten (`secure_delete`) and the write-ahead log is
+/// emptied after the commit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Erasure {
+    /// The staff group, whose posts about the chat's cases are emptied too.
+    pub staff_group: Option<i64>,
 }
 
 /// One message in or out, for the transcript.
@@ -165,15 +182,17 @@ enum Write {
         chat: String,
         at_ms: i64,
     },
-    Prune {
-        before_ms: i64,
-    },
     /// The next case number of a year.
     Allocate {
         year: i32,
     },
     /// Outbox rows written by another process, taken over for sending.
     Claim,
+    /// One batch of the purge.
+    Purge {
+        cutoffs: Cutoffs,
+        batch: i64,
+    },
     /// Nothing: waits for the writes queued before it.
     Flush,
 }
@@ -187,6 +206,7 @@ enum Written {
     Queued(Vec<Queued>),
     /// A case number handed out.
     Number(i64),
+    Purged(Purged),
 }
 
 struct Job {
@@ -225,7 +245,9 @@ impl Store {
                 Durability::Normal => SqliteSynchronous::Normal,
             })
             .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // Deleted content is overwritten, not left in free pages: an erasure leaves no copy.
+            .pragma("secure_delete", "ON");
         let mut conn = SqliteConnection::connect_with(&options).await?;
         migrate(&mut conn).await?;
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
@@ -292,12 +314,6 @@ impl Store {
     /// Marks a chat inactive (the citizen blocked the bot) and gives up its unsent rows.
     pub async fn deactivate_chat(&self, channel: &str, chat: &str, at_ms: i64) -> Result<(), StoreError> {
         self.write(Write::Inactive { channel: channel.into(), chat: chat.into(), at_ms }).await.map(|_| ())
-    }
-
-    /// Deletes handled inbox rows and delivered outbox rows older than `before_ms`, keeping the
-    /// newest update (it holds the polling offset).
-    pub async fn prune(&self, before_ms: i64) -> Result<(), StoreError> {
-        self.write(Write::Prune { before_ms }).await.map(|_| ())
     }
 
     /// Hands out the next case number of a year, durably: the reference can be shown before
@@ -390,6 +406,14 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         Ok(active.is_none_or(|a| a != 0))
+    }
+
+    /// Rewrites the database file without its free pages, then empties the write-ahead log.
+    pub async fn vacuum(&self) -> Result<(), StoreError> {
+        self.flush().await?;
+        sqlx::query("VACUUM").execute(&self.pool).await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await?;
+        Ok(())
     }
 
     /// Waits until every write queued so far is committed.

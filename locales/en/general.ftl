@@ -29,9 +29,9 @@ general-privacy =
     We keep your conversation with the assistant and what you fill in on forms. We use them to answer you and to improve the service.
 
     Who sees it: Sofia Municipality staff, when your conversation is passed to one of them.
-    How long: the planned periods are 90 days for a conversation not passed to staff, and 2 years after closing for a case handled by staff. Automatic deletion after these periods is still being put in place.
+    How long: 90 days for a conversation not passed to staff, and 2 years after closing for a case handled by staff. After that the data is deleted automatically.
 
-    To see or delete your data, ask a staff member.
+    /privacy shows the details, /mydata gives you a file with your data, and /forget erases it.
     https://www.sofia.bg
 
 ## Feedback

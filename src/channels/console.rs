@@ -50,7 +50,13 @@ struct JsonMessage<'a> {
 }
 
 /// Talks with one citizen (`user`) until the input ends.
-pub async fn run(assistant: &Assistant, user: &str, lang: Option<Lang>, json: bool) -> anyhow::Result<()> {
+pub async fn run(
+    assistant: &Assistant,
+    user: &str,
+    lang: Option<Lang>,
+    json: bool,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<()> {
     let interactive = std::io::stdin().is_terminal() && !json;
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     if interactive {
@@ -82,7 +88,20 @@ pub async fn run(assistant: &Assistant, user: &str, lang: Option<Lang>, json: bo
         };
         let Some(line) = line else { break };
         let input = parse_line(&line);
-        let out = assistant.handle(CHANNEL, user, input, lang, chrono::Utc::now()).await?;
+        let (out, files) = assistant.handle_with_files(CHANNEL, user, input, lang, chrono::Utc::now()).await?;
+        // The citizen's data (/mydata) is written beside the database, as Telegram would send
+        // it as files.
+        for f in &files {
+            let path = data_dir.join(format!("sofia-data-{}-{}", safe(user), f.name));
+            std::fs::write(&path, &f.content).with_context(|| format!("writing {}", path.display()))?;
+            let lang = out.first().map_or(Lang::default(), |o| o.lang);
+            let shown = path.display().to_string();
+            let msg = crate::engine::Msg {
+                id: "mydata-console".into(),
+                args: vec![("path".into(), crate::engine::Arg::Text(shown))],
+            };
+            eprintln!("{}", assistant.locales.render(lang, &msg));
+        }
         // Buttons are numbered across the whole turn, as the session remembers them.
         let mut n = 0;
         for o in &out {
@@ -94,6 +113,11 @@ pub async fn run(assistant: &Assistant, user: &str, lang: Option<Lang>, json: bo
         }
     }
     Ok(())
+}
+
+/// A user id fit for a file name.
+fn safe(user: &str) -> String {
+    user.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).take(40).collect()
 }
 
 fn to_json(o: &Outgoing) -> JsonMessage<'_> {

@@ -243,8 +243,8 @@ pub async fn serve(
 }
 
 /// Work on a schedule until stopped: replies another process wrote (every `claim_every`),
-/// the case sweep (every `sweep_every`), and pruning of handled updates and sent replies
-/// older than a week (Telegram redelivers for 24 hours), hourly.
+/// the case sweep (every `sweep_every`), and the purge of what is past its retention period
+/// (handled updates and delivered requests, old conversations and cases), hourly.
 async fn housekeeping(assistant: Arc<Assistant>, sender: Sender, settings: Settings, mut stop: watch::Receiver<bool>) {
     let store = &assistant.store;
     let (mut swept, mut pruned) = (None::<tokio::time::Instant>, None::<tokio::time::Instant>);
@@ -263,9 +263,11 @@ async fn housekeeping(assistant: Arc<Assistant>, sender: Sender, settings: Setti
         }
         if pruned.is_none_or(|t| now - t >= Duration::from_secs(3600)) {
             pruned = Some(now);
-            let week_ago = chrono::Utc::now().timestamp_millis() - 7 * 24 * 3600 * 1000;
-            if let Err(e) = store.prune(week_ago).await {
-                tracing::warn!(error = %e, "old inbox and outbox rows could not be pruned");
+            let cutoffs = assistant.privacy.retention.cutoffs(chrono::Utc::now());
+            match store.purge(cutoffs, crate::privacy::admin::PURGE_BATCH).await {
+                Ok(p) if p.total() > 0 => tracing::info!(rows = p.total(), "data past its retention period purged"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "data past its retention period could not be purged"),
             }
         }
         tokio::select! {

@@ -60,6 +60,11 @@ pub struct Handled {
     pub staff: Vec<StaffPost>,
     /// The staff member's own message is to be copied to the citizen after `citizen`.
     pub copy: bool,
+    /// Files for the citizen (their data).
+    pub files: Vec<crate::privacy::export::DataFile>,
+    /// Erase the chat's data with this turn's commit.
+    pub erase: Option<crate::store::Erasure>,
+    pub audit: Vec<crate::store::Audit>,
 }
 
 impl Handled {

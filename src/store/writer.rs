@@ -41,7 +41,18 @@ async fn commit_group(conn: &mut SqliteConnection, writes: &[Write]) -> Result<V
     // Boxed: a plain nested future trips the compiler's Send check for tokio::spawn.
     let result = Box::pin(apply_all(conn, writes)).await;
     match result {
-        Ok(results) => conn.execute("COMMIT").await.map(|_| results),
+        Ok(results) => {
+            conn.execute("COMMIT").await?;
+            // After an erasure the log must not keep the pages that held the erased words.
+            let erased = writes.iter().any(|w| match w {
+                Write::Turn(t) | Write::Finish(Some(t), _) => t.erase.is_some(),
+                _ => false,
+            });
+            if erased {
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+            }
+            Ok(results)
+        }
         Err(e) => {
             let _ = conn.execute("ROLLBACK").await;
             Err(e)
@@ -155,6 +166,13 @@ async fn write_turns(conn: &mut SqliteConnection, turns: &[&TurnRecord]) -> Resu
     for t in turns {
         if !t.cases.is_empty() {
             super::cases::apply(conn, &t.cases).await?;
+        }
+        if let Some(e) = &t.erase {
+            let group = e.staff_group.map(|g| g.to_string());
+            super::privacy::erase(conn, &t.channel, &t.chat, group.as_deref()).await?;
+        }
+        for a in &t.audit {
+            super::privacy::audit(conn, a).await?;
         }
     }
     Ok(())
@@ -352,18 +370,8 @@ async fn apply_one(conn: &mut SqliteConnection, write: &Write) -> Result<Written
             .execute(&mut *conn)
             .await?;
         }
-        Write::Prune { before_ms } => {
-            sqlx::query(
-                "DELETE FROM inbox WHERE done_ms IS NOT NULL AND received_ms < ?
-                 AND update_id < (SELECT MAX(update_id) FROM inbox)",
-            )
-            .bind(before_ms)
-            .execute(&mut *conn)
-            .await?;
-            sqlx::query("DELETE FROM outbox WHERE (sent_ms IS NOT NULL OR failed_ms IS NOT NULL) AND created_ms < ?")
-                .bind(before_ms)
-                .execute(&mut *conn)
-                .await?;
+        Write::Purge { cutoffs, batch } => {
+            return Ok(Written::Purged(super::privacy::purge_batch(conn, *cutoffs, *batch).await?));
         }
         Write::Allocate { year } => return Ok(Written::Number(super::cases::next_number(conn, *year).await?)),
         Write::Claim => {

@@ -5,6 +5,7 @@ mod bad_input;
 mod cases;
 mod cli;
 mod lint;
+mod privacy;
 mod store;
 mod support;
 mod understanding;

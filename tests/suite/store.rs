@@ -80,7 +80,7 @@ async fn many_concurrent_turns_all_commit() {
                     at_ms: n,
                     session_json: Some(format!("{{\"n\":{n}}}")),
                     lines: vec![line],
-                    cases: vec![],
+                    ..TurnRecord::default()
                 };
                 s.commit_turn(turn).await.unwrap();
             }
@@ -108,7 +108,7 @@ async fn a_session_from_an_older_format_becomes_an_apology_and_a_fresh_start() {
         at_ms: 1,
         session_json: Some(r#"{"version":0,"state":"whatever"}"#.into()),
         lines: vec![],
-        cases: vec![],
+        ..TurnRecord::default()
     };
     a.store.commit_turn(old).await.unwrap();
     let out = a.handle(CHANNEL, "5", text("здравей"), None, chrono::Utc::now()).await.unwrap();

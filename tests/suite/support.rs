@@ -48,5 +48,5 @@ pub async fn assistant(db: &TempDb) -> Assistant {
     let store = Store::open(&db.path(), Durability::Full).await.expect("the store opens");
     let flows = load_flows(&root().join("dialogs"), Settings::default()).expect("dialogs load");
     let locales = Locales::load(&root().join("locales")).expect("locales load");
-    Assistant { flows, locales, store, cases: Default::default() }
+    Assistant { flows, locales, store, cases: Default::default(), privacy: Default::default() }
 }

@@ -85,7 +85,10 @@ async fn a_whole_conversation_sends_exactly_the_expected_requests() {
     assert!(commands[1].body.get("language_code").is_none());
     let names: Vec<&str> =
         commands[0].body["commands"].as_array().unwrap().iter().map(|c| c["command"].as_str().unwrap()).collect();
-    assert_eq!(names, ["start", "menu", "help", "language", "human", "cases", "cancel", "reset"]);
+    assert_eq!(
+        names,
+        ["start", "menu", "help", "language", "human", "cases", "privacy", "mydata", "forget", "cancel", "reset"]
+    );
 
     // The report reached staff as a case with the pin and the largest photo.
     assert_eq!(cases[0].topic, "mobility");

@@ -6,6 +6,7 @@ mod conversation;
 mod delivery;
 mod faults;
 mod inputs;
+mod privacy;
 mod sigkill;
 mod staff;
 mod support;

@@ -83,7 +83,7 @@ pub async fn start_with(fake: &FakeBotApi, db: &Path, settings: Settings, cases:
     let store = Store::open(db, Durability::Full).await.expect("the store opens");
     let flows = load_flows(&root().join("dialogs"), EngineSettings::default()).expect("dialogs load");
     let locales = Locales::load(&root().join("locales")).expect("locales load");
-    let assistant = Arc::new(Assistant { flows, locales, store: store.clone(), cases });
+    let assistant = Arc::new(Assistant { flows, locales, store: store.clone(), cases, privacy: Default::default() });
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(telegram::serve(fake.bot(), assistant, settings, stopped));
     Running { store, stop, task }

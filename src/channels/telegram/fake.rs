@@ -6,7 +6,8 @@
 //! their types against the Bot API description (`bot-api.json`, from api.json), message text
 //! 1-4096 characters and captions 0-1024 after HTML parsing, HTML with only Telegram's tags and
 //! balanced, callback_data 1-64 bytes, at most 8 buttons a row, every callback answered once,
-//! photos sent by a file id Telegram handed out. It can answer the next call of a method with
+//! photos sent by a file id Telegram handed out, documents uploaded (multipart, up to 50 MB) or
+//! sent again by their file id. It keeps the documents' files for the tests. It can answer the next call of a method with
 //! 429 (with `retry_after`), 5xx, or 403 (blocked by a citizen, kicked from a group).
 //!
 //! It also plays a staff group (`add_group`): a forum supergroup the bot administers, where it
@@ -21,18 +22,23 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::post;
 use serde_json::{Value, json};
 use tokio::sync::{Notify, mpsc};
 
 mod check;
 mod citizen;
+mod document;
+mod form;
 mod serve;
 mod staff;
 
 pub use check::parse_html;
 pub use citizen::{Citizen, StaffMember};
 use citizen::{bot_user, chat_in, files_in, sender_in};
+use document::SentDocument;
+use form::Upload;
 use serve::is_delivery;
 use staff::{Group, is_in_topic};
 
@@ -106,6 +112,10 @@ struct FakeState {
     next_thread_id: i64,
     /// File ids Telegram handed out (in updates, or in answers): the ones sendPhoto may use.
     files: HashSet<String>,
+    /// Documents Telegram holds, by file id: the ones sendDocument may send again.
+    documents: HashMap<String, Upload>,
+    /// Documents delivered, in order.
+    sent_documents: Vec<SentDocument>,
     webhook: Option<String>,
     /// Updates to hand out once more, whatever the offset.
     again: Vec<Value>,
@@ -130,7 +140,12 @@ impl FakeBotApi {
             record,
             taps: Mutex::new(HashMap::new()),
         });
-        let app = Router::new().route("/{token}/{method}", post(serve::handle)).with_state(inner.clone());
+        // Uploads may be bigger than axum's default limit of 2 MB; `serve` answers one over
+        // Telegram's 50 MB as Telegram does.
+        let app = Router::new()
+            .route("/{token}/{method}", post(serve::handle))
+            .layer(DefaultBodyLimit::disable())
+            .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a local port for the fake Bot API");
         let addr = listener.local_addr().expect("a bound address");
         let task = tokio::spawn(async move {
@@ -260,8 +275,8 @@ impl FakeBotApi {
         self.calls("sendMessage").into_iter().filter(|r| r.chat == Some(chat)).map(|r| r.body).collect()
     }
 
-    /// Everything delivered to a chat (successful sendMessage, sendPhoto, sendLocation and
-    /// copyMessage calls), in any topic or none, in order.
+    /// Everything delivered to a chat (successful sendMessage, sendPhoto, sendDocument,
+    /// sendLocation and copyMessage calls), in any topic or none, in order.
     pub fn deliveries_to(&self, chat: i64) -> Vec<Recorded> {
         let s = self.inner.lock();
         s.requests.iter().filter(|r| is_delivery(r) && r.chat == Some(chat)).cloned().collect()

@@ -152,7 +152,7 @@ impl<T: Send + 'static> Lanes<T> {
             // the work as its own task so that a panic stays with that one item.
             let work = (self.shared.work)(chat, item);
             if let Err(e) = tokio::spawn(work).await {
-                tracing::error!(chat, error = %e, "a chat's work item failed");
+                tracing::error!(chat = %crate::privacy::pseudonym(chat), error = %e, "a chat's work item failed");
             }
         }
     }

@@ -141,7 +141,7 @@ async fn handle(inner: &Inner, chat: i64, pending: Pending) {
     match queued {
         Some(rows) => inner.sender.enqueue(rows),
         None => {
-            tracing::error!(update_id = received.update_id, chat, "an update stays in the inbox for the next start")
+            tracing::error!(update_id = received.update_id, chat = %crate::privacy::pseudonym(chat), "an update stays in the inbox for the next start")
         }
     }
 }
@@ -181,7 +181,13 @@ async fn try_finish(
             let chat_key = chat.to_string();
             let prepared = inner.assistant.prepare(CHANNEL, &chat_key, input, lang, now).await?;
             let answer = callback.as_deref().map(render::answer_callback);
-            let requests: Vec<Request> = answer.into_iter().chain(render::messages(chat, &prepared.out)).collect();
+            let files = prepared.files.iter().map(|f| Request::SendDocument {
+                chat_id: chat,
+                file_name: f.name.clone(),
+                content: f.content.clone(),
+            });
+            let requests: Vec<Request> =
+                answer.into_iter().chain(render::messages(chat, &prepared.out)).chain(files).collect();
             finish.outbox =
                 requests.iter().map(|r| Outbound { chat: chat_key.clone(), payload: r.to_payload() }).collect();
             finish.outbox.extend(inner.assistant.staff_outbound(&prepared.staff));

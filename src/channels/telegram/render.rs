@@ -53,6 +53,9 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         case: Option<i64>,
     },
+    /// A file for the citizen (their data), uploaded with the request.
+    #[serde(rename = "sendDocument")]
+    SendDocument { chat_id: i64, file_name: String, content: String },
     /// A staff member's photo or file, copied from the staff group to the citizen.
     #[serde(rename = "copyMessage")]
     CopyMessage { chat_id: i64, from_chat_id: i64, message_id: i32 },
@@ -89,7 +92,7 @@ impl Request {
             Request::SendMessage { case, .. }
             | Request::SendPhoto { case, .. }
             | Request::SendLocation { case, .. } => *case,
-            Request::AnswerCallbackQuery { .. } | Request::CopyMessage { .. } => None,
+            Request::AnswerCallbackQuery { .. } | Request::CopyMessage { .. } | Request::SendDocument { .. } => None,
         }
     }
 }
@@ -331,6 +334,9 @@ pub fn commands(lang: Lang) -> Vec<(&'static str, &'static str)> {
             ("language", "Смяна на езика"),
             ("human", "Говорете със служител"),
             ("cases", "Вашите запитвания"),
+            ("privacy", "Лични данни и поверителност"),
+            ("mydata", "Изтеглете данните си"),
+            ("forget", "Изтрийте данните си"),
             ("cancel", "Отказ от текущото запитване"),
             ("reset", "Започнете отначало"),
         ],
@@ -341,6 +347,9 @@ pub fn commands(lang: Lang) -> Vec<(&'static str, &'static str)> {
             ("language", "Change the language"),
             ("human", "Talk to a person"),
             ("cases", "Your cases"),
+            ("privacy", "Your data and privacy"),
+            ("mydata", "Download your data"),
+            ("forget", "Erase your data"),
             ("cancel", "Cancel the current request"),
             ("reset", "Start over"),
         ],

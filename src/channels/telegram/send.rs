@@ -132,7 +132,7 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
     let mut request: Request = match serde_json::from_str(&row.payload) {
         Ok(r) => r,
         Err(_) => {
-            tracing::error!(id = row.id, chat, "an outbox row does not read as a request; marked failed");
+            tracing::error!(id = row.id, chat = %crate::privacy::pseudonym(chat), "an outbox row does not read as a request; marked failed");
             let _ = inner.store.note_attempt(row.id, now_ms(), "unreadable payload", true).await;
             return;
         }
@@ -154,7 +154,7 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
                 Ok(t) => thread = Some(t),
                 Err(why) => {
                     quick += 1;
-                    tracing::warn!(chat, error = %why, attempt = quick, "the case's forum topic could not be opened; will retry");
+                    tracing::warn!(chat = %crate::privacy::pseudonym(chat), error = %why, attempt = quick, "the case's forum topic could not be opened; will retry");
                     if !pause(inner, Duration::from_millis(500 << quick.min(6))).await {
                         return;
                     }
@@ -181,7 +181,7 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
             // Staff posts are never dropped: if the bot lost its rights in the group, they
             // wait until someone gives them back.
             Outcome::Blocked if staff_group => {
-                tracing::error!(chat, method, "the bot cannot post in the staff group; check its rights there");
+                tracing::error!(chat = %crate::privacy::pseudonym(chat), method, "the bot cannot post in the staff group; check its rights there");
                 let _ = inner.store.note_attempt(row.id, now_ms(), "no rights in the staff group", false).await;
                 if !pause(inner, REST).await {
                     return;
@@ -197,7 +197,7 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
                 return;
             }
             Outcome::Wait(wait) => {
-                tracing::info!(chat, method, seconds = wait.as_secs(), "Telegram asks to retry later");
+                tracing::info!(chat = %crate::privacy::pseudonym(chat), method, seconds = wait.as_secs(), "Telegram asks to retry later");
                 let _ = inner
                     .store
                     .note_attempt(row.id, now_ms(), &format!("retry after {} s", wait.as_secs()), false)
@@ -208,7 +208,7 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
             }
             Outcome::Retry(why) => {
                 quick += 1;
-                tracing::warn!(chat, method, error = %why, attempt = quick, "sending failed; will retry");
+                tracing::warn!(chat = %crate::privacy::pseudonym(chat), method, error = %why, attempt = quick, "sending failed; will retry");
                 let _ = inner.store.note_attempt(row.id, now_ms(), &why, false).await;
                 let wait = if quick <= QUICK_RETRIES {
                     Duration::from_millis(500 << (quick - 1))
@@ -221,29 +221,29 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
                 }
             }
             Outcome::Blocked => {
-                tracing::info!(chat, "the citizen blocked the bot; the chat is inactive");
+                tracing::info!(chat = %crate::privacy::pseudonym(chat), "the citizen blocked the bot; the chat is inactive");
                 if let Some(lanes) = inner.lanes.get() {
                     lanes.clear(chat);
                 }
                 if let Err(e) = inner.store.deactivate_chat(CHANNEL, &row.chat, now_ms()).await {
-                    tracing::error!(chat, error = %e, "the chat could not be marked inactive");
+                    tracing::error!(chat = %crate::privacy::pseudonym(chat), error = %e, "the chat could not be marked inactive");
                 }
                 return;
             }
             Outcome::TopicGone if topic_gone < 2 && request.case().is_some() => {
-                tracing::info!(chat, "a case's forum topic was deleted; opening it again");
+                tracing::info!(chat = %crate::privacy::pseudonym(chat), "a case's forum topic was deleted; opening it again");
                 topic_gone += 1;
                 thread = None;
             }
             Outcome::TopicGone => {
-                tracing::warn!(chat, method, "the case's forum topic is gone; going on");
+                tracing::warn!(chat = %crate::privacy::pseudonym(chat), method, "the case's forum topic is gone; going on");
                 for id in std::iter::once(row.id).chain(merged.iter().flatten().copied()) {
                     let _ = inner.store.note_attempt(id, now_ms(), "forum topic gone", true).await;
                 }
                 return;
             }
             Outcome::Refused(why) => {
-                tracing::warn!(chat, method, error = %why, "Telegram refused a request; going on");
+                tracing::warn!(chat = %crate::privacy::pseudonym(chat), method, error = %why, "Telegram refused a request; going on");
                 for id in std::iter::once(row.id).chain(merged.iter().flatten().copied()) {
                     let _ = inner.store.note_attempt(id, now_ms(), &why, true).await;
                 }
@@ -260,7 +260,7 @@ fn batch(inner: &Inner, chat: i64, request: &mut Request) -> Vec<i64> {
         serde_json::from_str::<Request>(&next.payload).is_ok_and(|next| render::merge_into(request, &next))
     });
     if !taken.is_empty() {
-        tracing::debug!(chat, rows = taken.len() + 1, "posts to the staff group sent as one");
+        tracing::debug!(chat = %crate::privacy::pseudonym(chat), rows = taken.len() + 1, "posts to the staff group sent as one");
     }
     taken.into_iter().map(|q| q.id).collect()
 }
@@ -285,7 +285,7 @@ async fn settle(inner: &Inner, chat: i64, id: i64) {
     }
     for w in waits {
         if let Err(e) = w.wait().await {
-            tracing::error!(chat, error = %e, "a sent row could not be marked sent");
+            tracing::error!(chat = %crate::privacy::pseudonym(chat), error = %e, "a sent row could not be marked sent");
         }
     }
 }
@@ -352,6 +352,10 @@ pub(super) async fn execute(bot: &Bot, request: &Request, thread: Option<i64>) -
             }
             call.await.map(|_| ())
         }
+        Request::SendDocument { chat_id, file_name, content } => {
+            let file = InputFile::memory(content.clone().into_bytes()).file_name(file_name.clone());
+            bot.send_document(ChatId(*chat_id), file).await.map(|_| ())
+        }
         Request::CopyMessage { chat_id, from_chat_id, message_id } => {
             bot.copy_message(ChatId(*chat_id), ChatId(*from_chat_id), MessageId(*message_id)).await.map(|_| ())
         }
@@ -412,6 +416,7 @@ fn method_name(request: &Request) -> &'static str {
         Request::SendPhoto { .. } => "sendPhoto",
         Request::SendLocation { .. } => "sendLocation",
         Request::CopyMessage { .. } => "copyMessage",
+        Request::SendDocument { .. } => "sendDocument",
     }
 }
 

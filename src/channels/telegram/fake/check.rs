@@ -7,6 +7,8 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
+use super::form::{self, Form, Upload};
+
 /// Telegram's limits beyond field types: lengths, keyboards, HTML.
 pub(super) fn check_limits(method: &str, body: &Value) -> Vec<String> {
     let mut problems = Vec::new();
@@ -21,13 +23,15 @@ pub(super) fn check_limits(method: &str, body: &Value) -> Vec<String> {
             }
             check_keyboard(body, &mut problems);
         }
-        "sendPhoto" | "copyMessage" => {
+        "sendPhoto" | "sendDocument" | "copyMessage" => {
             let len = check_text(body, "caption", &mut problems);
             if len > 1024 {
                 problems.push(format!("message caption is too long ({len} UTF-16 units)"));
             }
-            if body["photo"].as_str().is_some_and(str::is_empty) {
-                problems.push("photo is empty".into());
+            for file in ["photo", "document"] {
+                if body[file].as_str().is_some_and(str::is_empty) {
+                    problems.push(format!("{file} is empty"));
+                }
             }
             check_keyboard(body, &mut problems);
         }
@@ -283,36 +287,42 @@ impl Spec {
         self.methods.keys().find(|m| m.eq_ignore_ascii_case(method)).cloned()
     }
 
-    /// A multipart form's fields as a JSON object, each read as the API types it.
-    pub(super) fn form(&self, method: &str, body: &[u8], boundary: &str) -> Option<Value> {
-        let text = std::str::from_utf8(body).ok()?;
+    /// A multipart form's fields as a JSON object, each read as the API types it, and the files
+    /// uploaded in it.
+    pub(super) fn form(&self, method: &str, body: &[u8], boundary: &str) -> Option<Form> {
         let fields = self.methods.get(method)?;
         let mut object = Map::new();
-        for part in text.split(&format!("--{boundary}")).skip(1) {
-            if part.starts_with("--") {
-                break;
-            }
-            let (head, value) = part.split_once("\r\n\r\n")?;
-            let name = head.split("name=\"").nth(1)?.split('"').next()?;
-            let value = value.strip_suffix("\r\n").unwrap_or(value);
-            let types = fields.iter().find(|f| f.name == name).map(|f| f.types.as_slice()).unwrap_or_default();
-            // A part is text: it is a number, a flag or an object if the field may be one and
-            // the text reads as one (chat_id -100123), and otherwise a string.
-            let typed = match serde_json::from_str::<Value>(value) {
-                Ok(v)
-                    if types
-                        .iter()
-                        .any(|t| t != "String" && t != "InputFile" && self.matches(t, &v, &mut Vec::new())) =>
-                {
-                    v
-                }
-                _ if types.iter().any(|t| t == "String" || t == "InputFile") => Value::String(value.to_string()),
-                Ok(v) => v,
-                Err(_) => Value::String(value.to_string()),
+        let mut uploads = HashMap::new();
+        for part in form::parts(body, boundary)? {
+            let types = fields.iter().find(|f| f.name == part.name).map(|f| f.types.as_slice()).unwrap_or_default();
+            let Some(file_name) = part.file_name else {
+                object.insert(part.name, self.read_text(std::str::from_utf8(part.content).ok()?, types));
+                continue;
             };
-            object.insert(name.to_string(), typed);
+            // A file in a field that takes one is that field's value; any other file waits for
+            // an `attach://` to name it.
+            if types.iter().any(|t| t == "InputFile") {
+                object.insert(part.name.clone(), Value::String(format!("attach://{}", part.name)));
+            }
+            uploads.insert(part.name, Upload { file_name, bytes: part.content.to_vec() });
         }
-        Some(Value::Object(object))
+        Some(Form { body: Value::Object(object), uploads })
+    }
+
+    /// A text part as a field of these types reads it. A part is text: it is a number, a flag
+    /// or an object if the field may be one and the text reads as one (chat_id -100123), and
+    /// otherwise a string.
+    fn read_text(&self, text: &str, types: &[String]) -> Value {
+        match serde_json::from_str::<Value>(text) {
+            Ok(v)
+                if types.iter().any(|t| t != "String" && t != "InputFile" && self.matches(t, &v, &mut Vec::new())) =>
+            {
+                v
+            }
+            _ if types.iter().any(|t| t == "String" || t == "InputFile") => Value::String(text.to_string()),
+            Ok(v) => v,
+            Err(_) => Value::String(text.to_string()),
+        }
     }
 
     pub(super) fn check_method(&self, method: &str, body: &Value) -> Vec<String> {

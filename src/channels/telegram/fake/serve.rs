@@ -1,8 +1,10 @@
 //! The fake's Bot API methods: getUpdates with long polling, the calls that deliver a message
-//! (sendMessage, sendPhoto, sendLocation, copyMessage: to a private chat, or to a group, in a
-//! topic or in General), answerCallbackQuery and the calls made at start, each checked before
-//! it is answered. The forum topic methods are in `staff`.
+//! (sendMessage, sendPhoto, sendDocument, sendLocation, copyMessage: to a private chat, or to a
+//! group, in a topic or in General), answerCallbackQuery and the calls made at start, each
+//! checked before it is answered. The forum topic methods are in `staff`, the files of
+//! documents in `document`.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,10 +16,12 @@ use serde_json::{Value, json};
 
 use super::check::{check_limits, parse_html, spec};
 use super::citizen::{DATE, group_chat, photo_sizes};
+use super::document::{SentDocument, UPLOAD_LIMIT, document_object, document_to_send};
+use super::form::{Form, Upload};
 use super::{BOT_ID, BOT_USERNAME, FakeState, Fault, Inner, Recorded, TOKEN, bot_user, staff};
 
 /// The methods that put a message in a chat.
-pub(super) const DELIVERIES: [&str; 4] = ["sendMessage", "sendPhoto", "sendLocation", "copyMessage"];
+pub(super) const DELIVERIES: [&str; 5] = ["sendMessage", "sendPhoto", "sendDocument", "sendLocation", "copyMessage"];
 
 /// A successful call that put a message in a chat.
 pub(super) fn is_delivery(r: &Recorded) -> bool {
@@ -43,18 +47,29 @@ pub(super) async fn handle(
             json!({"ok": false, "error_code": 404, "description": "Not Found: method not found"}),
         );
     };
+    if body.len() > UPLOAD_LIMIT {
+        let size = body.len();
+        inner.lock().violations.push(format!("{method}: a request of {size} bytes, over Telegram's 50 MB"));
+        inner.record(Recorded { method, body: Value::Null, at, status: 413, chat: None });
+        let description = "Request Entity Too Large";
+        return answer(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            json!({"ok": false, "error_code": 413, "description": description}),
+        );
+    }
     let content_type = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let body: Value = if body.is_empty() {
-        json!({})
+    let Form { body, uploads } = if body.is_empty() {
+        Form { body: json!({}), uploads: HashMap::new() }
     } else if let Some(boundary) = content_type.strip_prefix("multipart/form-data; boundary=") {
-        // teloxide sends methods that may carry a file (setWebhook) as multipart forms.
+        // teloxide sends methods that may carry a file (sendPhoto, sendDocument, setWebhook)
+        // as multipart forms.
         match spec().form(&method, &body, boundary) {
-            Some(v) => v,
+            Some(form) => form,
             None => return refuse(&inner, &method, Value::Null, None, at, "Bad Request: the form does not parse"),
         }
     } else {
         match serde_json::from_slice(&body) {
-            Ok(v) => v,
+            Ok(body) => Form { body, uploads: HashMap::new() },
             Err(_) => return refuse(&inner, &method, Value::Null, None, at, "Bad Request: the body is not JSON"),
         }
     };
@@ -96,7 +111,9 @@ pub(super) async fn handle(
             "can_join_groups": false, "can_read_all_group_messages": false, "supports_inline_queries": false,
             "can_connect_to_business": false, "has_main_web_app": false
         })),
-        "sendMessage" | "sendPhoto" | "sendLocation" | "copyMessage" => deliver(&inner, &method, &body),
+        "sendMessage" | "sendPhoto" | "sendDocument" | "sendLocation" | "copyMessage" => {
+            deliver(&inner, &method, &body, &uploads)
+        }
         "answerCallbackQuery" => answer_callback(&inner, &body),
         "createForumTopic" => staff::create_topic(&inner, &body),
         "editForumTopic" | "closeForumTopic" | "reopenForumTopic" => staff::change_topic(&inner, &body, &method),
@@ -190,15 +207,20 @@ async fn get_updates(inner: Arc<Inner>, body: Value, at: Instant) -> Response {
     }
 }
 
-/// sendMessage, sendPhoto, sendLocation and copyMessage: the message as Telegram returns it
-/// (copyMessage: only its id).
-fn deliver(inner: &Inner, method: &str, body: &Value) -> Result<Value, (StatusCode, String)> {
+/// sendMessage, sendPhoto, sendDocument, sendLocation and copyMessage: the message as Telegram
+/// returns it (copyMessage: only its id).
+fn deliver(
+    inner: &Inner,
+    method: &str,
+    body: &Value,
+    uploads: &HashMap<String, Upload>,
+) -> Result<Value, (StatusCode, String)> {
     let mut s = inner.lock();
     let (chat, thread) = destination(&mut s, method, body)?;
     if method == "copyMessage" && !body["from_chat_id"].as_i64().is_some_and(|c| s.known_chats.contains(&c)) {
         return Err((StatusCode::BAD_REQUEST, "Bad Request: chat not found".into()));
     }
-    let content = match method {
+    let mut content = match method {
         "sendPhoto" => {
             let photo = body["photo"].as_str().unwrap_or_default();
             let url = photo.starts_with("https://") || photo.starts_with("http://");
@@ -212,15 +234,27 @@ fn deliver(inner: &Inner, method: &str, body: &Value) -> Result<Value, (StatusCo
             s.files.extend(
                 sizes.as_array().into_iter().flatten().filter_map(|p| p["file_id"].as_str()).map(str::to_string),
             );
-            let mut content = json!({ "photo": sizes });
-            if let Some(caption) = plain(body, "caption").filter(|c| !c.is_empty()) {
-                content["caption"] = json!(caption);
-            }
-            content
+            json!({ "photo": sizes })
+        }
+        "sendDocument" => {
+            let file_id = document_to_send(&mut s, body, uploads)?;
+            let document = document_object(&file_id, &s.documents[&file_id]);
+            let caption = body["caption"].as_str().map(str::to_string);
+            s.sent_documents.push(SentDocument {
+                chat: body["chat_id"].as_i64().unwrap_or_default(),
+                file_id,
+                caption,
+            });
+            json!({ "document": document })
         }
         "sendLocation" => json!({ "location": {"latitude": body["latitude"], "longitude": body["longitude"]} }),
         _ => json!({ "text": plain(body, "text").unwrap_or_default() }),
     };
+    if matches!(method, "sendPhoto" | "sendDocument")
+        && let Some(caption) = plain(body, "caption").filter(|c| !c.is_empty())
+    {
+        content["caption"] = json!(caption);
+    }
     let id = s.next_message_id;
     s.next_message_id += 1;
     if method == "copyMessage" {

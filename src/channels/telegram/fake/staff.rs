@@ -175,8 +175,8 @@ impl FakeBotApi {
         topics.iter().filter(|t| t.closed && !t.deleted).map(|t| t.thread).collect()
     }
 
-    /// What the bot put in a topic (successful sendMessage, sendPhoto, sendLocation and
-    /// copyMessage calls with that `message_thread_id`), in order.
+    /// What the bot put in a topic (successful sendMessage, sendPhoto, sendDocument,
+    /// sendLocation and copyMessage calls with that `message_thread_id`), in order.
     pub fn in_topic(&self, group_id: i64, thread: i64) -> Vec<Recorded> {
         let s = self.inner.lock();
         s.requests.iter().filter(|r| is_in_topic(r, group_id, thread)).cloned().collect()

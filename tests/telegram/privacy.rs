@@ -1,0 +1,86 @@
+//! Data rights through Telegram, and logs without citizens' words: /mydata sends files,
+//! /forget erases, and a whole conversation with a case leaves no message text, names or
+//! Telegram ids in the logs at info level and above.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use sofia_bot::channels::telegram::fake::{Citizen, FakeBotApi, StaffMember};
+use sofia_bot::staff::cases::CaseSettings;
+
+use crate::support::*;
+
+const GROUP: i64 = -1_001_234_567_000;
+
+#[tokio::test]
+async fn mydata_sends_the_citizen_their_data_as_files() {
+    let fake = FakeBotApi::start().await;
+    let db = TempDb::new();
+    let bot = start(&fake, &db.path(), settings()).await;
+    let citizen = Citizen::new(2101, Some("bg"));
+    fake.push(citizen.text("Пейката в градинката е счупена"));
+    wait_for_messages(&fake, citizen.id, 1).await;
+    fake.push(citizen.text("/mydata"));
+    assert!(fake.wait_until(PATIENCE, |v| v.count("sendDocument") >= 2).await, "no files sent");
+    let files = fake.documents_to(citizen.id);
+    let names: Vec<&str> = files.iter().map(|(name, _, _)| name.as_str()).collect();
+    assert_eq!(names, ["my-data.json", "my-data.txt"]);
+    let json: serde_json::Value = serde_json::from_slice(&files[0].1).unwrap();
+    assert!(json["conversation"].to_string().contains("Пейката в градинката е счупена"));
+    bot.stop().await;
+    assert_telegram_would_accept_everything(&fake);
+}
+
+/// Log output, captured.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_whole_conversation_with_a_case_logs_no_words_names_or_telegram_ids() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let fake = FakeBotApi::start().await;
+    fake.add_group(GROUP, true);
+    let db = TempDb::new();
+    let cases = CaseSettings { staff_group: Some(GROUP), ..CaseSettings::default() };
+    let bot = start_with(&fake, &db.path(), settings(), cases).await;
+    let citizen = Citizen::new(730_015_551, Some("bg"));
+    let staff = StaffMember::new(640_017_771, "Радостина Илиева", GROUP);
+    let words = ["Не работи уличното осветление", "Телефонът ми е 0888123456", "Благодаря Ви много", "ще пратим екип"];
+    fake.push(citizen.text(words[0]));
+    wait_for_messages(&fake, citizen.id, 1).await;
+    fake.push(citizen.text("/human"));
+    assert!(fake.wait_until(PATIENCE, |v| v.count("createForumTopic") >= 1).await);
+    let (thread, _) = fake.topics(GROUP)[0].clone();
+    fake.push(citizen.text(words[1]));
+    fake.push(staff.in_topic(thread, words[3]));
+    fake.push(citizen.text(words[2]));
+    fake.push(citizen.text("/forget"));
+    assert!(fake.wait_until(PATIENCE, |v| v.sent_to(citizen.id) >= 5).await);
+    fake.press(&citizen, "f:y");
+    assert!(fake.wait_until(PATIENCE, |v| v.sent_to(citizen.id) >= 6).await);
+    bot.stop().await;
+
+    let out = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(!out.is_empty(), "the service logs at info level");
+    for secret in words.iter().copied().chain(["Радостина", "730015551", "640017771", "0888123456"]) {
+        assert!(!out.contains(secret), "{secret:?} is in the logs:\n{out}");
+    }
+}
