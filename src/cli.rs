@@ -137,6 +137,8 @@ enum DataCommand {
         #[arg(long = "as")]
         name: Option<String>,
     },
+    /// The audit log: every export and erasure, with who, when and whose data.
+    Audit,
     /// Erase the citizen's data as /forget does: conversations and sessions deleted, cases
     /// anonymised.
     Erase {
@@ -256,6 +258,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 DataCommand::Find { chat } => admin::find(&a, &chat).await,
                 DataCommand::Export { chat, out, name } => admin::export(&a, &chat, &out, name).await,
                 DataCommand::Erase { chat, name } => admin::erase(&a, &chat, name).await,
+                DataCommand::Audit => admin::audit_log(&a).await,
             }
         }),
         Command::Check => {

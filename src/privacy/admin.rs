@@ -128,3 +128,12 @@ pub async fn missed(a: &Assistant, limit: i64) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `sofia-bot data audit`: every export and erasure, oldest first.
+pub async fn audit_log(a: &Assistant) -> anyhow::Result<ExitCode> {
+    for e in a.store.audit_log().await? {
+        let at = chrono::DateTime::<Utc>::from_timestamp_millis(e.at_ms).unwrap_or_default();
+        println!("{} {} {} {}: {}", at.format("%Y-%m-%d %H:%M UTC"), e.actor, e.action, e.subject, e.detail);
+    }
+    Ok(ExitCode::SUCCESS)
+}

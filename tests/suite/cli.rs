@@ -97,3 +97,45 @@ fn an_escalation_from_the_console_becomes_a_case_staff_can_answer_and_close() {
     assert!(after.iter().any(|m| m["text"].as_str().is_some_and(|t| t.contains('4'))), "{after:?}");
     assert!(cases(&["show", &reference]).contains("rating: 4/5"));
 }
+
+fn run(db: &TempDb, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_sofia-bot"))
+        .current_dir(root())
+        .args(&args[..1])
+        .arg("--db")
+        .arg(db.path())
+        .args(&args[1..])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_not_understood_list_masks_personal_numbers() {
+    let db = TempDb::new();
+    chat(&db, "41", "абвгд моето егн е 7501020018 жжж\nабвгд моето егн е 7501020018 жжж\n");
+    let missed = run(&db, &["missed"]);
+    assert!(missed.contains("[EGN]") && !missed.contains("7501020018"), "{missed}");
+    assert!(missed.trim_start().starts_with('2'), "counted twice: {missed}");
+}
+
+#[test]
+fn staff_find_export_and_erase_a_citizens_data_and_each_is_audited() {
+    let db = TempDb::new();
+    chat(&db, "42", "Казвам се Пенка и искам да говоря с човек\n");
+    assert!(run(&db, &["data", "find", "console:42"]).contains("console:42: 2 messages"));
+    let out = db.dir.path().join("export");
+    let files = run(&db, &["data", "export", "console:42", "--out", out.to_str().unwrap(), "--as", "dpo"]);
+    assert!(files.contains("my-data.json"), "{files}");
+    let json = std::fs::read_to_string(out.join("my-data.json")).unwrap();
+    assert!(json.contains("Казвам се Пенка"));
+    assert!(run(&db, &["data", "erase", "console:42", "--as", "dpo"]).contains("messages erased"));
+    assert!(run(&db, &["data", "find", "console:42"]).contains("console:42: 0 messages"));
+    let audit = run(&db, &["data", "audit"]);
+    assert!(audit.contains("cli:dpo export console:42") && audit.contains("cli:dpo erase console:42"), "{audit}");
+    assert!(!audit.contains("Пенка"), "{audit}");
+    // Nothing old yet: the dry run and the purge agree on nothing to remove.
+    assert!(run(&db, &["purge", "--dry-run"]).starts_with("would remove 0 rows"));
+    assert!(run(&db, &["purge"]).starts_with("removed 0 rows"));
+}
