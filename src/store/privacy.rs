@@ -235,6 +235,15 @@ pub(super) async fn erase(
         .execute(&mut *conn)
         .await?;
         if let Some(group) = staff_group {
+            // What staff wrote in the case's topic, as received.
+            sqlx::query(
+                "UPDATE inbox SET payload = '{}' WHERE chat = ? AND json_extract(payload, '$.message.message_thread_id') =
+                 (SELECT thread FROM cases WHERE id = ?)",
+            )
+            .bind(group)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
             // What was posted about the case in the staff group held the citizen's words.
             sqlx::query(
                 "UPDATE outbox SET payload = '{}' WHERE chat = ? AND json_extract(payload, '$.case') = ?

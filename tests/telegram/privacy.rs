@@ -1,5 +1,5 @@
 //! Data rights through Telegram, and logs without citizens' words: /mydata sends files,
-//! /forget erases, and a whole conversation with a case leaves no message text, names or
+//! /forget erases (the database file keeps none of the words), and a whole conversation with a case leaves no message text, names or
 //! Telegram ids in the logs at info level and above.
 
 use std::io::Write;
@@ -77,6 +77,13 @@ async fn a_whole_conversation_with_a_case_logs_no_words_names_or_telegram_ids() 
     fake.press(&citizen, "f:y");
     assert!(fake.wait_until(PATIENCE, |v| v.sent_to(citizen.id) >= 6).await);
     bot.stop().await;
+
+    // The erasure left none of the conversation's words in the database file or its log.
+    let mut bytes = std::fs::read(db.path()).unwrap();
+    bytes.extend(std::fs::read(db.path().with_extension("db-wal")).unwrap_or_default());
+    for w in words {
+        assert!(!bytes.windows(w.len()).any(|b| b == w.as_bytes()), "{w:?} is still in the database file");
+    }
 
     let out = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(!out.is_empty(), "the service logs at info level");
