@@ -60,6 +60,32 @@ enum Command {
         /// it out of the process list).
         #[arg(long)]
         webhook_secret: Option<String>,
+        /// Also serve the staff console on this address (e.g. 127.0.0.1:8090, behind a TLS
+        /// proxy), or SOFIA_STAFF_LISTEN.
+        #[arg(long)]
+        staff_listen: Option<std::net::SocketAddr>,
+        /// The console's cookies without Secure, for plain http on a local address only.
+        #[arg(long)]
+        plain_http: bool,
+    },
+    /// Serve only the staff console (cases are answered through the running Telegram service).
+    Staff {
+        #[arg(long, default_value = "sofia-bot.db")]
+        db: PathBuf,
+        /// The address to listen on (behind a TLS proxy).
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        listen: std::net::SocketAddr,
+        /// Cookies without Secure, for plain http on a local address only.
+        #[arg(long)]
+        plain_http: bool,
+    },
+    /// Staff accounts of the console: add, disable, reset a password (read from the terminal
+    /// or standard input, never from an argument).
+    StaffUser {
+        #[arg(long, default_value = "sofia-bot.db")]
+        db: PathBuf,
+        #[command(subcommand)]
+        action: StaffUserCommand,
     },
     /// Load dialogs/ and locales/ and report every problem with file:line.
     Check,
@@ -122,6 +148,21 @@ enum Command {
         #[arg(long)]
         rate: Option<f64>,
     },
+}
+
+#[derive(Subcommand)]
+enum StaffUserCommand {
+    /// A new account; its password is read from the terminal or standard input.
+    Add {
+        name: String,
+        /// agent, supervisor or admin.
+        #[arg(long, default_value = "agent")]
+        role: String,
+    },
+    /// The account can no longer sign in; its sessions end.
+    Disable { name: String },
+    /// A new password (read from the terminal or standard input); its sessions end.
+    ResetPassword { name: String },
 }
 
 #[derive(Subcommand)]
@@ -313,11 +354,39 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime()?.block_on(crate::bench::run(flows, locales, config.durability, citizens, turns, rate))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { db, webhook_url, listen, webhook_secret } => {
+        Command::Run { db, webhook_url, listen, webhook_secret, staff_listen, plain_http } => {
             let telegram_config = TelegramConfig::parse(RawTelegram::from_env(webhook_url, listen, webhook_secret))?;
+            let staff_listen = match staff_listen {
+                Some(a) => Some(a),
+                None => std::env::var("SOFIA_STAFF_LISTEN")
+                    .ok()
+                    .filter(|v| !v.trim().is_empty())
+                    .map(|v| v.trim().parse().context("SOFIA_STAFF_LISTEN must be an address like 127.0.0.1:8090"))
+                    .transpose()?,
+            };
+            let web = staff_listen.map(|a| (a, web_settings(plain_http)));
             let (flows, locales) = load(&config)?;
-            runtime()?.block_on(run_telegram(flows, locales, &config, telegram_config, &db))?;
+            runtime()?.block_on(run_telegram(flows, locales, &config, telegram_config, &db, web))?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Staff { db, listen, plain_http } => with_assistant(&config, &db, |a| async move {
+            let console = std::sync::Arc::new(crate::web::Console::new(a, web_settings(plain_http)));
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            tokio::spawn(stop_on_signal(stop));
+            println!("staff console on http://{listen}/ (stop with Ctrl-C)");
+            crate::web::serve(console, listen, stopped).await.with_context(|| format!("listening on {listen}"))?;
+            Ok(ExitCode::SUCCESS)
+        }),
+        Command::StaffUser { db, action } => {
+            let password = match &action {
+                StaffUserCommand::Add { .. } | StaffUserCommand::ResetPassword { .. } => Some(read_password()?),
+                StaffUserCommand::Disable { .. } => None,
+            };
+            with_assistant(
+                &config,
+                &db,
+                |a| async move { crate::web::users::run(&a.store, action.into(), password).await },
+            )
         }
     }
 }
@@ -330,6 +399,7 @@ async fn run_telegram(
     config: &Config,
     tg: TelegramConfig,
     db: &std::path::Path,
+    web: Option<(std::net::SocketAddr, crate::web::WebSettings)>,
 ) -> anyhow::Result<()> {
     let store = Store::open(db, config.durability).await.with_context(|| format!("opening {}", db.display()))?;
     let assistant = std::sync::Arc::new(Assistant {
@@ -346,25 +416,56 @@ async fn run_telegram(
     };
     let settings = telegram::Settings { intake, limits: tg.limits, ..telegram::Settings::default() };
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    tokio::spawn(async move {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::error!(error = %e, "SIGTERM cannot be caught; stop with Ctrl-C");
-                let _ = tokio::signal::ctrl_c().await;
-                let _ = stop.send(true);
-                return;
-            }
-        };
-        tokio::select! {
-            _ = term.recv() => tracing::info!("SIGTERM: stopping"),
-            _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: stopping"),
-        }
-        let _ = stop.send(true);
+    tokio::spawn(stop_on_signal(stop));
+    let console = web.map(|(listen, settings)| {
+        let console = std::sync::Arc::new(crate::web::Console::new(assistant.clone(), settings));
+        tokio::spawn(crate::web::serve(console, listen, stopped.clone()))
     });
     let served = telegram::serve(bot, assistant.clone(), settings, stopped).await;
+    if let Some(console) = console {
+        match console.await {
+            Ok(Err(e)) => tracing::error!(error = %e, "the staff console stopped"),
+            Err(e) => tracing::error!(error = %e, "the staff console failed"),
+            Ok(Ok(())) => {}
+        }
+    }
     store.close().await;
     served.context("serving Telegram")
+}
+
+/// Turns `stop` true on SIGTERM or SIGINT.
+async fn stop_on_signal(stop: tokio::sync::watch::Sender<bool>) {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "SIGTERM cannot be caught; stop with Ctrl-C");
+            let _ = tokio::signal::ctrl_c().await;
+            let _ = stop.send(true);
+            return;
+        }
+    };
+    tokio::select! {
+        _ = term.recv() => tracing::info!("SIGTERM: stopping"),
+        _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: stopping"),
+    }
+    let _ = stop.send(true);
+}
+
+fn web_settings(plain_http: bool) -> crate::web::WebSettings {
+    crate::web::WebSettings { secure_cookies: !plain_http, ..crate::web::WebSettings::default() }
+}
+
+/// A password from the terminal (not echoed), or the first line of standard input.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    let password = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password("password: ").context("reading the password")?
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
+        line.trim_end_matches(['\n', '\r']).to_string()
+    };
+    Ok(password)
 }
 
 /// Runs `work` with the assistant over an existing database, then closes the store.
@@ -412,6 +513,17 @@ impl From<CasesCommand> for crate::staff::cli::Action {
             CasesCommand::Take { reference, name } => Action::Take { reference, name },
             CasesCommand::Reopen { reference, name } => Action::Reopen { reference, name },
             CasesCommand::Note { reference, text, name } => Action::Note { reference, text, name },
+        }
+    }
+}
+
+impl From<StaffUserCommand> for crate::web::users::Action {
+    fn from(c: StaffUserCommand) -> Self {
+        use crate::web::users::Action;
+        match c {
+            StaffUserCommand::Add { name, role } => Action::Add { name, role },
+            StaffUserCommand::Disable { name } => Action::Disable { name },
+            StaffUserCommand::ResetPassword { name } => Action::ResetPassword { name },
         }
     }
 }

@@ -14,3 +14,4 @@ pub mod nlu; // understanding text: normalising, transliterating, stemming, scor
 pub mod privacy; // personal data: masking personal numbers in text that leaves the conversation
 pub mod staff; // the staff side: cases, working hours, staff channels
 pub mod store; // SQLite: the only module that speaks SQL
+pub mod web; // the staff console: server-rendered pages for staff in a browser

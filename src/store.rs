@@ -19,10 +19,12 @@ use sqlx::{Connection, Executor, Row, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
 mod cases;
+mod console;
 mod privacy;
 mod writer;
 
 pub use cases::{CaseFilter, CaseUpdate, CaseWrite};
+pub use console::{Canned, Role, StaffUser, WebSession};
 pub use privacy::{Audit, Cutoffs, Purged};
 
 /// The numbered migrations, embedded so that the binary runs from any folder.
@@ -31,6 +33,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_telegram.sql")),
     (3, include_str!("../migrations/0003_cases.sql")),
     (4, include_str!("../migrations/0004_privacy.sql")),
+    (5, include_str!("../migrations/0005_console.sql")),
 ];
 /// At most this many writes share one transaction.
 const MAX_GROUP: usize = 256;

@@ -92,6 +92,8 @@ pub enum StaffAct {
     /// Keep a note on the case, never sent.
     Note(String),
     Take,
+    /// Give it to a colleague (a supervisor's act).
+    Assign(Staffer),
     /// Close it, with a note for the citizen.
     Close(Option<String>),
     Reopen,
@@ -709,6 +711,18 @@ impl Assistant {
                     h.staff.push(self.staff_text(r, "staff-taken", vec![("name", name())]));
                 }
             },
+            StaffAct::Assign(to) => {
+                let mut u = CaseUpdate::of(r, at_ms);
+                u.assignee = Some(Some(to.clone()));
+                let e = h.event(r, at_ms, actor(), source, EventKind::Taken);
+                e.body = Some(to.name.clone());
+                if matches!(case.status, Status::New | Status::Reopened) {
+                    u.status = Some(Status::Assigned);
+                    e.status = Some(Status::Assigned);
+                }
+                h.update(u);
+                h.staff.push(self.staff_text(r, "staff-taken", vec![("name", Arg::Text(to.name))]));
+            }
             StaffAct::Close(note) => {
                 if !case.status.is_open() {
                     h.staff.push(self.staff_text(r, "staff-case-closed", vec![]));

@@ -9,3 +9,4 @@ mod privacy;
 mod store;
 mod support;
 mod understanding;
+mod web;
