@@ -370,7 +370,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Staff { db, listen, plain_http } => with_assistant(&config, &db, |a| async move {
-            let console = std::sync::Arc::new(crate::web::Console::new(a, web_settings(plain_http)));
+            let mut console = crate::web::Console::new(a, web_settings(plain_http));
+            // With the bot's token the console shows citizens' photos.
+            if let Ok(tg) = TelegramConfig::parse(RawTelegram::from_env(None, None, None)) {
+                console = console.with_bot(telegram::bot(tg.token.expose(), tg.api_url.as_ref()));
+            }
+            let console = std::sync::Arc::new(console);
             let (stop, stopped) = tokio::sync::watch::channel(false);
             tokio::spawn(stop_on_signal(stop));
             println!("staff console on http://{listen}/ (stop with Ctrl-C)");
@@ -418,7 +423,8 @@ async fn run_telegram(
     let (stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(stop_on_signal(stop));
     let console = web.map(|(listen, settings)| {
-        let console = std::sync::Arc::new(crate::web::Console::new(assistant.clone(), settings));
+        let console = crate::web::Console::new(assistant.clone(), settings).with_bot(bot.clone());
+        let console = std::sync::Arc::new(console);
         tokio::spawn(crate::web::serve(console, listen, stopped.clone()))
     });
     let served = telegram::serve(bot, assistant.clone(), settings, stopped).await;

@@ -61,6 +61,8 @@ pub struct Console {
     pub settings: WebSettings,
     templates: Environment<'static>,
     limiter: Limiter,
+    /// The bot, to fetch citizens' photos from Telegram and serve them from this origin.
+    bot: Option<teloxide::Bot>,
 }
 
 impl Console {
@@ -79,7 +81,13 @@ impl Console {
             templates.add_template(name, source).expect("the console's templates parse");
         }
         let limiter = Limiter::new(settings.window, settings.per_address, settings.per_account);
-        Console { assistant, settings, templates, limiter }
+        Console { assistant, settings, templates, limiter, bot: None }
+    }
+
+    /// A console that shows citizens' photos, fetched through the bot.
+    pub fn with_bot(mut self, bot: teloxide::Bot) -> Console {
+        self.bot = Some(bot);
+        self
     }
 
     /// The session cookie's name: `__Host-` prefixed (HTTPS, this host, path /) unless the
@@ -120,6 +128,7 @@ pub fn app(console: Arc<Console>) -> Router {
         .route("/", get(pages::queue))
         .route("/cases/{reference}", get(pages::case_page))
         .route("/cases/{reference}/act", post(pages::act))
+        .route("/cases/{reference}/photo/{n}", get(pages::photo))
         .route("/dashboard", get(pages::dashboard))
         .route("/audit", get(pages::audit))
         .route("/canned", get(pages::canned).post(pages::add_canned))

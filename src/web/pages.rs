@@ -320,11 +320,12 @@ pub(super) async fn case_page(
         .collect();
     let canned: Vec<Value> =
         canned.iter().map(|x| context! { id => x.id, lang => x.lang.clone(), title => x.title.clone() }).collect();
+    let photos: Vec<usize> = (0..photos_of(&case, &a.store.case_events(case.reference).await.unwrap_or_default()).len()).collect();
     let colleagues: Vec<String> = users.into_iter().filter(|u| !u.disabled).map(|u| u.name).collect();
     let now = Utc::now().timestamp_millis();
     let ctx = context! {
         user => user_value(&s), csrf => s.csrf.clone(), case => case_value(a, &case, lang, now),
-        lines, slots, events, canned, colleagues, flash => q.get("done").map(|_| c.text(lang, "web-done")),
+        lines, slots, events, canned, colleagues, photos, flash => q.get("done").map(|_| c.text(lang, "web-done")),
     };
     with_lang(c.render("case.html", lang, ctx), &q)
 }
@@ -517,4 +518,67 @@ pub(super) async fn delete_canned(
         return store_error(e);
     }
     Redirect::to("/canned").into_response()
+}
+
+/// The Telegram file ids of a case's photos: those the form collected, then those the citizen
+/// sent to staff, in order.
+fn photos_of(case: &Case, events: &[crate::staff::cases::Event]) -> Vec<String> {
+    let mut ids: Vec<String> = case
+        .slots
+        .values()
+        .filter_map(|v| match v {
+            Slot::Photo { file_id } => Some(file_id.clone()),
+            _ => None,
+        })
+        .collect();
+    for e in events.iter().filter(|e| e.actor == Actor::Citizen) {
+        if let Some(id) = e.body.as_deref().and_then(|b| b.strip_prefix("[photo ")).and_then(|b| b.strip_suffix(']')) {
+            ids.push(id.to_string());
+        }
+    }
+    ids.dedup();
+    ids
+}
+
+/// The largest photo served.
+const MAX_PHOTO: u64 = 20 << 20;
+
+/// A case's photo, fetched from Telegram through the bot and served from this origin (the
+/// browser never talks to Telegram, and the bot's token never leaves the server).
+pub(super) async fn photo(
+    State(c): State<Arc<Console>>,
+    headers: HeaderMap,
+    Path((reference, n)): Path<(String, usize)>,
+) -> Response {
+    let lang = language(&headers, &Params::new());
+    let Some(_) = session(&c, &headers).await else { return to_login() };
+    let a = &c.assistant;
+    let Some(case) = find_case(a, &reference).await else {
+        return (StatusCode::NOT_FOUND, c.text(lang, "web-no-such-case")).into_response();
+    };
+    let events = a.store.case_events(case.reference).await.unwrap_or_default();
+    let (Some(id), Some(bot)) = (photos_of(&case, &events).into_iter().nth(n), c.bot.as_ref()) else {
+        return (StatusCode::NOT_FOUND, c.text(lang, "web-no-photo")).into_response();
+    };
+    use teloxide::net::Download;
+    use teloxide::prelude::Requester;
+    let file = match bot.get_file(teloxide::types::FileId(id)).await {
+        Ok(f) if u64::from(f.size) <= MAX_PHOTO => f,
+        Ok(_) => return (StatusCode::PAYLOAD_TOO_LARGE, c.text(lang, "web-no-photo")).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %crate::channels::telegram::describe(&e), "a photo could not be fetched");
+            return (StatusCode::BAD_GATEWAY, c.text(lang, "web-no-photo")).into_response();
+        }
+    };
+    let mut bytes = Vec::new();
+    if let Err(e) = bot.download_file(&file.path, &mut bytes).await {
+        tracing::warn!(error = %e.to_string().split(':').next().unwrap_or("download"), "a photo could not be downloaded");
+        return (StatusCode::BAD_GATEWAY, c.text(lang, "web-no-photo")).into_response();
+    }
+    let kind = match file.path.rsplit('.').next().map(str::to_ascii_lowercase).as_deref() {
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        _ => "image/jpeg",
+    };
+    ([(header::CONTENT_TYPE, kind)], bytes).into_response()
 }
