@@ -80,6 +80,10 @@ web-where = Откъде
 web-subject = Чии данни
 web-detail = Подробности
 
+web-photos = Снимки
+web-photo-alt = Снимка от гражданина
+web-no-photo = Снимката не може да бъде показана.
+
 web-delete = Изтрий
 web-canned-title = Заглавие
 web-canned-body = Текст

@@ -80,6 +80,10 @@ web-where = From where
 web-subject = Whose data
 web-detail = Detail
 
+web-photos = Photos
+web-photo-alt = Photo from the citizen
+web-no-photo = The photo cannot be shown.
+
 web-delete = Delete
 web-canned-title = Title
 web-canned-body = Text

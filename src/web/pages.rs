@@ -194,7 +194,7 @@ fn case_value(a: &Assistant, case: &Case, lang: Lang, now_ms: i64) -> Value {
     context! {
         reference => a.cases.show(case.reference),
         status => a.locales.render(lang, &crate::engine::Msg::new(&format!("case-status-{}", case.status.code()))),
-        topic => case.topic.clone(),
+        topic => a.topic_title(&case.topic),
         lang => case.lang.code(),
         district => district,
         opened => time(case.opened_ms),
@@ -320,7 +320,8 @@ pub(super) async fn case_page(
         .collect();
     let canned: Vec<Value> =
         canned.iter().map(|x| context! { id => x.id, lang => x.lang.clone(), title => x.title.clone() }).collect();
-    let photos: Vec<usize> = (0..photos_of(&case, &a.store.case_events(case.reference).await.unwrap_or_default()).len()).collect();
+    let photos: Vec<usize> =
+        (0..photos_of(&case, &a.store.case_events(case.reference).await.unwrap_or_default()).len()).collect();
     let colleagues: Vec<String> = users.into_iter().filter(|u| !u.disabled).map(|u| u.name).collect();
     let now = Utc::now().timestamp_millis();
     let ctx = context! {

@@ -265,3 +265,29 @@ async fn a_citizens_html_is_shown_as_text_and_a_reply_reaches_the_citizens_outbo
     let page = send(&c, get(&format!("/cases/{reference}?lang=en"), &cookie)).await;
     assert!(page.body.contains("Close the case"), "the console in English on request");
 }
+
+#[tokio::test]
+async fn a_citizens_photo_is_fetched_through_the_bot_and_served_from_the_console() {
+    use sofia_bot::channels::telegram::fake::FakeBotApi;
+    let fake = FakeBotApi::start().await;
+    let jpeg = b"\xff\xd8\xff\xe0 a citizen's photo \xff\xd9".to_vec();
+    fake.put_file("photo-77", jpeg.clone());
+    let db = TempDb::new();
+    let (_, a) = console(&db).await;
+    let c = Arc::new(Console::new(a.clone(), WebSettings::default()).with_bot(fake.bot()));
+    let now = chrono::Utc::now();
+    a.handle("telegram", "777", Input::from_text("/human"), None, now).await.unwrap();
+    a.handle("telegram", "777", Input::Photo { file_id: "photo-77".into() }, None, now).await.unwrap();
+    let reference = a.cases.show(a.store.chat_cases("telegram", "777").await.unwrap()[0].reference);
+    let path = format!("/cases/{reference}/photo/0");
+    assert_eq!(send(&c, get(&path, "")).await.status, StatusCode::SEE_OTHER, "only for staff");
+    let (cookie, _) = login(&c, "ana", PASSWORD).await.map_err(|a| a.body).unwrap();
+    let page = send(&c, get(&format!("/cases/{reference}"), &cookie)).await;
+    assert!(page.body.contains(&format!("src=\"{path}\"")) || page.body.contains(&path), "the page shows it");
+    let photo = send(&c, get(&path, &cookie)).await;
+    assert_eq!(photo.status, StatusCode::OK);
+    assert_eq!(photo.headers[header::CONTENT_TYPE], "image/jpeg");
+    assert_eq!(photo.body, String::from_utf8_lossy(&jpeg), "the bytes Telegram holds");
+    assert_eq!(send(&c, get(&format!("/cases/{reference}/photo/1"), &cookie)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(fake.downloads(), 1);
+}

@@ -10,6 +10,10 @@
 //! sent again by their file id. It keeps the documents' files for the tests. It can answer the next call of a method with
 //! 429 (with `retry_after`), 5xx, or 403 (blocked by a citizen, kicked from a group).
 //!
+//! It plays Telegram's file server too (`files`): getFile for the photos and documents it knows
+//! and the files a test gave bytes (`put_file`), and their download at
+//! `/file/bot<token>/<path>`.
+//!
 //! It also plays a staff group (`add_group`): a forum supergroup the bot administers, where it
 //! opens a topic per case and staff members write (`StaffMember`). Messages to a topic that
 //! does not exist or was deleted are refused as Telegram refuses them.
@@ -23,13 +27,14 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::post;
+use axum::routing::{get, post};
 use serde_json::{Value, json};
 use tokio::sync::{Notify, mpsc};
 
 mod check;
 mod citizen;
 mod document;
+mod files;
 mod form;
 mod serve;
 mod staff;
@@ -116,6 +121,8 @@ struct FakeState {
     documents: HashMap<String, Upload>,
     /// Documents delivered, in order.
     sent_documents: Vec<SentDocument>,
+    /// The paths getFile handed out, the bytes `put_file` gave, and the downloads.
+    file_server: files::FileServer,
     webhook: Option<String>,
     /// Updates to hand out once more, whatever the offset.
     again: Vec<Value>,
@@ -144,6 +151,7 @@ impl FakeBotApi {
         // Telegram's 50 MB as Telegram does.
         let app = Router::new()
             .route("/{token}/{method}", post(serve::handle))
+            .route("/file/{token}/{*path}", get(files::download))
             .layer(DefaultBodyLimit::disable())
             .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a local port for the fake Bot API");

@@ -2,7 +2,7 @@
 //! (sendMessage, sendPhoto, sendDocument, sendLocation, copyMessage: to a private chat, or to a
 //! group, in a topic or in General), answerCallbackQuery and the calls made at start, each
 //! checked before it is answered. The forum topic methods are in `staff`, the files of
-//! documents in `document`.
+//! documents in `document`, getFile and the downloads in `files`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,7 +18,7 @@ use super::check::{check_limits, parse_html, spec};
 use super::citizen::{DATE, group_chat, photo_sizes};
 use super::document::{SentDocument, UPLOAD_LIMIT, document_object, document_to_send};
 use super::form::{Form, Upload};
-use super::{BOT_ID, BOT_USERNAME, FakeState, Fault, Inner, Recorded, TOKEN, bot_user, staff};
+use super::{BOT_ID, BOT_USERNAME, FakeState, Fault, Inner, Recorded, TOKEN, bot_user, files, staff};
 
 /// The methods that put a message in a chat.
 pub(super) const DELIVERIES: [&str; 5] = ["sendMessage", "sendPhoto", "sendDocument", "sendLocation", "copyMessage"];
@@ -115,6 +115,7 @@ pub(super) async fn handle(
             deliver(&inner, &method, &body, &uploads)
         }
         "answerCallbackQuery" => answer_callback(&inner, &body),
+        "getFile" => files::get_file(&inner, &body),
         "createForumTopic" => staff::create_topic(&inner, &body),
         "editForumTopic" | "closeForumTopic" | "reopenForumTopic" => staff::change_topic(&inner, &body, &method),
         "getChat" => staff::get_chat(&inner, &body),
@@ -144,7 +145,7 @@ pub(super) async fn handle(
     }
 }
 
-fn answer(status: StatusCode, body: Value) -> Response {
+pub(super) fn answer(status: StatusCode, body: Value) -> Response {
     (status, axum::Json(body)).into_response()
 }
 
