@@ -291,3 +291,102 @@ async fn a_citizens_photo_is_fetched_through_the_bot_and_served_from_the_console
     assert_eq!(send(&c, get(&format!("/cases/{reference}/photo/1"), &cookie)).await.status, StatusCode::NOT_FOUND);
     assert_eq!(fake.downloads(), 1);
 }
+
+#[tokio::test]
+async fn a_session_ends_after_its_idle_time_and_after_its_absolute_time() {
+    let db = TempDb::new();
+    let (c, a) = console(&db).await;
+    for (column, age) in [("seen", 31 * 60_000), ("created", 13 * 3_600_000)] {
+        let (cookie, _) = login(&c, "ana", PASSWORD).await.map_err(|a| a.body).unwrap();
+        assert_eq!(send(&c, get("/", &cookie)).await.status, StatusCode::OK);
+        let id = cookie.split('=').nth(1).unwrap();
+        let s = a.store.web_session(id).await.unwrap().unwrap();
+        let now = chrono::Utc::now().timestamp_millis();
+        // The clock moved: the session was last used (or made) that long ago.
+        a.store.end_web_session(id).await.unwrap();
+        let (created, seen) = if column == "seen" { (now, now - age) } else { (now - age, now) };
+        a.store.add_web_session(id, s.user.id, &s.csrf, created).await.unwrap();
+        a.store.touch_web_session(id, seen).await.unwrap();
+        assert_eq!(send(&c, get("/", &cookie)).await.status, StatusCode::SEE_OTHER, "{column}");
+        assert!(a.store.web_session(id).await.unwrap().is_none(), "{column}: the session is gone");
+    }
+}
+
+#[tokio::test]
+async fn notes_reopening_canned_replies_and_the_dashboard() {
+    let db = TempDb::new();
+    let (c, a) = console(&db).await;
+    let reference = a_case(&a).await;
+    a.handle("telegram", "779", Input::from_text("абракадабра егн 7501020018"), None, chrono::Utc::now())
+        .await
+        .unwrap();
+    let (sup, token) = login(&c, "sofi", PASSWORD).await.map_err(|a| a.body).unwrap();
+    let act = |action: &'static str, text: &'static str| {
+        let form = [("csrf", token.clone()), ("action", action.to_string()), ("text", text.to_string())];
+        let path = format!("/cases/{reference}/act");
+        let cookie = sup.clone();
+        let c = c.clone();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            send(&c, post(&path, &cookie, &form)).await.status
+        }
+    };
+    assert_eq!(act("note", "Съседите също се оплакват").await, StatusCode::SEE_OTHER);
+    assert_eq!(act("close", "").await, StatusCode::SEE_OTHER);
+    assert_eq!(act("reopen", "").await, StatusCode::SEE_OTHER);
+    let case = a.store.chat_cases("telegram", "777").await.unwrap().remove(0);
+    assert_eq!(case.status, sofia_bot::staff::cases::Status::Reopened);
+    let kinds: Vec<&str> = a.store.case_events(case.reference).await.unwrap().iter().map(|e| e.kind.code()).collect();
+    assert!(kinds.ends_with(&["note", "taken", "closed", "reopened"]), "{kinds:?}");
+    // The note is not sent to the citizen.
+    assert!(!a.store.outbox_rows("777").await.unwrap().iter().any(|r| r.payload.contains("Съседите")));
+
+    // Canned replies: added, offered on the case page, used for an answer, deleted.
+    let add = [("csrf", token.as_str()), ("lang", "bg"), ("title", "Проверка"), ("body", "Ще изпратим проверка.")];
+    send(&c, post("/canned", &sup, &add)).await;
+    let canned = a.store.canned_replies().await.unwrap();
+    let id = canned[0].id.to_string();
+    let page = send(&c, get(&format!("/cases/{reference}"), &sup)).await;
+    assert!(page.body.contains("Проверка"));
+    let reply = [("csrf", token.as_str()), ("action", "reply"), ("text", ""), ("canned", id.as_str())];
+    assert_eq!(send(&c, post(&format!("/cases/{reference}/act"), &sup, &reply)).await.status, StatusCode::SEE_OTHER);
+    a.store.flush().await.unwrap();
+    assert!(a.store.outbox_rows("777").await.unwrap().iter().any(|r| r.payload.contains("Ще изпратим проверка.")));
+    send(&c, post(&format!("/canned/{id}/delete"), &sup, &[("csrf", token.as_str())])).await;
+    assert!(a.store.canned_replies().await.unwrap().is_empty());
+
+    // The dashboard: counts, and the questions not understood with personal numbers masked.
+    let dash = send(&c, get("/dashboard", &sup)).await;
+    assert_eq!(dash.status, StatusCode::OK);
+    assert!(dash.body.contains("[EGN]") && !dash.body.contains("7501020018"), "{}", dash.body);
+}
+
+#[tokio::test]
+async fn console_answers_reach_the_staff_group_and_group_answers_show_in_the_console() {
+    let db = TempDb::new();
+    let a = assistant(&db).await;
+    let a = Arc::new(Assistant {
+        cases: sofia_bot::staff::cases::CaseSettings { staff_group: Some(-1001), ..Default::default() },
+        ..a
+    });
+    a.store.add_staff_user("ana", Role::Agent, &auth::hash(PASSWORD).unwrap(), 0).await.unwrap();
+    let c = Arc::new(Console::new(a.clone(), WebSettings::default()));
+    let reference = a_case(&a).await;
+    let (cookie, token) = login(&c, "ana", PASSWORD).await.map_err(|a| a.body).unwrap();
+    let reply = [("csrf", token.as_str()), ("action", "reply"), ("text", "Отговор от конзолата")];
+    send(&c, post(&format!("/cases/{reference}/act"), &cookie, &reply)).await;
+    a.store.flush().await.unwrap();
+    let group = a.store.outbox_rows("-1001").await.unwrap();
+    assert!(group.iter().any(|r| r.payload.contains("Отговор от конзолата")), "posted in the case's topic");
+    // An answer given in the staff group is in the console's history.
+    let case = a.store.chat_cases("telegram", "777").await.unwrap().remove(0);
+    let maria = sofia_bot::staff::cases::Staffer { id: "501".into(), name: "Мария".into() };
+    let act = sofia_bot::staff::desk::StaffAct::Reply("Отговор от групата".into());
+    let h =
+        a.staff_act(&case, &maria, sofia_bot::staff::cases::Source::StaffGroup, act, chrono::Utc::now()).await.unwrap();
+    let mut f = sofia_bot::store::Finish::default();
+    let r = a.staff_record(&case, h, &mut f, chrono::Utc::now());
+    a.store.finish(Some(r), f).await.unwrap();
+    let page = send(&c, get(&format!("/cases/{reference}"), &cookie)).await;
+    assert!(page.body.contains("Отговор от групата") && page.body.contains("staff-group"));
+}
