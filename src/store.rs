@@ -12,6 +12,7 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -24,7 +25,7 @@ mod privacy;
 mod writer;
 
 pub use cases::{CaseFilter, CaseUpdate, CaseWrite};
-pub use console::{Canned, Role, StaffUser, WebSession};
+pub use console::{Canned, DayCount, Figures, QueueFilter, Role, StaffUser, WebSession};
 pub use privacy::{Audit, Cutoffs, Purged};
 
 /// The numbered migrations, embedded so that the binary runs from any folder.
@@ -34,6 +35,9 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_cases.sql")),
     (4, include_str!("../migrations/0004_privacy.sql")),
     (5, include_str!("../migrations/0005_console.sql")),
+    (6, include_str!("../migrations/0006_console_queue.sql")),
+    (7, include_str!("../migrations/0007_staff_talk.sql")),
+    (8, include_str!("../migrations/0008_outbox_message.sql")),
 ];
 /// At most this many writes share one transaction.
 const MAX_GROUP: usize = 256;
@@ -73,13 +77,18 @@ pub struct TurnRecord {
 }
 
 /// Erasing a chat's data: its transcript, session and chat state are deleted, the Telegram
-/// updates and requests that held its words emptied, its cases anonymised. The database file
-/// keeps no copy: deleted content is overwritten (`secure_delete`) and the write-ahead log is
+/// updates and requests that held its words emptied (the unsent ones cancelled), its cases
+/// anonymised, and the bot's posts about its cases in the staff group taken back (deleted, or
+/// edited to `notice`) through the outbox, in the same transaction. The database file keeps
+/// no copy: deleted content is overwritten (`secure_delete`) and the write-ahead log is
 /// emptied after the commit.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Erasure {
-    /// The staff group, whose posts about the chat's cases are emptied too.
+    /// The staff group, whose posts about the chat's cases are emptied and taken back too.
     pub staff_group: Option<i64>,
+    /// What a post that cannot be deleted is edited to say, in the staff's language (plain
+    /// text, no markup).
+    pub notice: String,
 }
 
 /// One message in or out, for the transcript.
@@ -173,12 +182,16 @@ enum Write {
     Sent {
         id: i64,
         at_ms: i64,
+        /// The Telegram message it became, if it made one.
+        message_id: Option<i64>,
     },
+    /// A row's try, or its giving up; `called`: a request reached Telegram (and counts).
     Attempt {
         id: i64,
         at_ms: i64,
         error: String,
         give_up: bool,
+        called: bool,
     },
     Inactive {
         channel: String,
@@ -235,6 +248,10 @@ impl Committed {
 pub struct Store {
     pool: SqlitePool,
     writer: mpsc::Sender<Job>,
+    /// Woken when this process commits rows for another part's sender (`Finish::external`:
+    /// a console's or the command line's answer), so that a sender in the same process takes
+    /// them at once rather than at its next claim.
+    external: Arc<tokio::sync::Notify>,
 }
 
 impl Store {
@@ -256,7 +273,7 @@ impl Store {
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         let (writer, jobs) = mpsc::channel(4096);
         tokio::spawn(writer::write_loop(conn, jobs));
-        Ok(Store { pool, writer })
+        Ok(Store { pool, writer, external: Arc::new(tokio::sync::Notify::new()) })
     }
 
     /// The stored session JSON of a chat, if any.
@@ -278,10 +295,22 @@ impl Store {
     /// the chat's state, and the outbox rows, all in one durable transaction. Returns the
     /// queued rows, in order.
     pub async fn finish(&self, turn: Option<TurnRecord>, finish: Finish) -> Result<Vec<Queued>, StoreError> {
-        match self.write(Write::Finish(turn, finish)).await? {
-            Written::Queued(rows) => Ok(rows),
-            _ => Ok(Vec::new()),
+        let external = finish.external && !finish.outbox.is_empty();
+        let rows = match self.write(Write::Finish(turn, finish)).await? {
+            Written::Queued(rows) => rows,
+            _ => Vec::new(),
+        };
+        if external {
+            // A permit is kept if no one waits yet: the wake is never lost.
+            self.external.notify_one();
         }
+        Ok(rows)
+    }
+
+    /// Returns when this process has committed rows for another part's sender since the last
+    /// call (see `finish`); a sender in another process still finds them by `claim_external`.
+    pub async fn external_written(&self) {
+        self.external.notified().await;
     }
 
     /// Stores updates in the inbox durably; an update_id already there is ignored. Returns the
@@ -296,22 +325,57 @@ impl Store {
         }
     }
 
-    /// Marks an outbox row sent, durably. A crash between Telegram accepting a row and this
-    /// commit sends the row again after the restart.
-    pub async fn mark_sent(&self, id: i64, at_ms: i64) -> Result<(), StoreError> {
-        self.write(Write::Sent { id, at_ms }).await.map(|_| ())
+    /// Marks an outbox row sent, durably, with the Telegram message it became (if any). A
+    /// crash between Telegram accepting a row and this commit sends the row again after the
+    /// restart.
+    pub async fn mark_sent(&self, id: i64, at_ms: i64, message_id: Option<i64>) -> Result<(), StoreError> {
+        self.write(Write::Sent { id, at_ms, message_id }).await.map(|_| ())
     }
 
     /// Queues the mark that an outbox row was sent; the returned `Committed` tells when it is
     /// durable. The sender sends a chat's next row while the mark commits.
-    pub async fn mark_sent_later(&self, id: i64, at_ms: i64) -> Result<Committed, StoreError> {
-        Ok(Committed(self.queue(Write::Sent { id, at_ms }).await?))
+    pub async fn mark_sent_later(&self, id: i64, at_ms: i64, message_id: Option<i64>) -> Result<Committed, StoreError> {
+        Ok(Committed(self.queue(Write::Sent { id, at_ms, message_id }).await?))
+    }
+
+    /// Of these outbox rows, the ones still to send, with their payloads as stored now (an
+    /// erasure cancels rows the sender may already hold in memory), in id order.
+    pub async fn still_pending(&self, ids: &[i64]) -> Result<Vec<Queued>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT id, chat, payload FROM outbox WHERE id IN ({}) AND sent_ms IS NULL AND failed_ms IS NULL ORDER BY id",
+            vec!["?"; ids.len()].join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for id in ids {
+            q = q.bind(id);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|r| Queued { id: r.get(0), chat: r.get(1), payload: r.get(2) }).collect())
+    }
+
+    /// The Telegram message an outbox row became, once it is marked sent.
+    pub async fn message_of(&self, id: i64) -> Result<Option<i64>, StoreError> {
+        let m: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT message_id FROM outbox WHERE id = ? AND sent_ms IS NOT NULL")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(m.flatten())
     }
 
     /// Notes a failed attempt at an outbox row (the error without message text); with
     /// `give_up` the row is marked failed and never sent. Returns once queued.
     pub async fn note_attempt(&self, id: i64, at_ms: i64, error: &str, give_up: bool) -> Result<(), StoreError> {
-        self.queue(Write::Attempt { id, at_ms, error: error.to_string(), give_up }).await.map(|_| ())
+        self.queue(Write::Attempt { id, at_ms, error: error.to_string(), give_up, called: true }).await.map(|_| ())
+    }
+
+    /// Gives up an outbox row without a request to Telegram (its chat blocked the bot, or
+    /// there is nothing to send): marked failed with `why`, its count of attempts unchanged.
+    pub async fn give_up(&self, id: i64, at_ms: i64, why: &str) -> Result<(), StoreError> {
+        self.queue(Write::Attempt { id, at_ms, error: why.to_string(), give_up: true, called: false }).await.map(|_| ())
     }
 
     /// Marks a chat inactive (the citizen blocked the bot) and gives up its unsent rows.
@@ -409,6 +473,15 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         Ok(active.is_none_or(|a| a != 0))
+    }
+
+    /// The chats of a channel that blocked the bot and have not written since.
+    pub async fn inactive_chats(&self, channel: &str) -> Result<Vec<String>, StoreError> {
+        let chats = sqlx::query_scalar("SELECT chat FROM chats WHERE channel = ? AND active = 0 ORDER BY chat")
+            .bind(channel)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(chats)
     }
 
     /// Rewrites the database file without its free pages, then empties the write-ahead log.

@@ -33,6 +33,8 @@ pub struct CaseUpdate {
     pub acked: Option<bool>,
     pub due_ms: Option<i64>,
     pub answered_ms: Option<Option<i64>>,
+    /// When staff last wrote to the citizen.
+    pub talked_ms: Option<Option<i64>>,
     pub resolved_ms: Option<Option<i64>>,
     pub closed_ms: Option<Option<i64>>,
     pub overdue_ms: Option<Option<i64>>,
@@ -55,11 +57,12 @@ pub struct CaseFilter {
     pub limit: Option<i64>,
 }
 
-const CASE_COLUMNS: &str = "id, channel, chat, lang, flow, topic, district, slots, summary, status, opened_ms,
+pub(super) const CASE_COLUMNS: &str =
+    "id, channel, chat, lang, flow, topic, district, slots, summary, status, opened_ms,
     updated_ms, due_ms, answered_ms, resolved_ms, closed_ms, assignee_id, assignee_name, thread, relay, acked,
-    overdue_ms, rating, follows";
+    overdue_ms, rating, follows, talked_ms";
 
-fn case_of(r: &SqliteRow) -> Case {
+pub(super) fn case_of(r: &SqliteRow) -> Case {
     let assignee = match (r.get::<Option<String>, _>(16), r.get::<Option<String>, _>(17)) {
         (Some(id), name) => Some(Staffer { name: name.unwrap_or_else(|| id.clone()), id }),
         _ => None,
@@ -88,6 +91,7 @@ fn case_of(r: &SqliteRow) -> Case {
         overdue_ms: r.get(21),
         rating: r.get(22),
         follows: r.get::<Option<i64>, _>(23).map(CaseRef::from_id),
+        talked_ms: r.get(24),
     }
 }
 
@@ -245,7 +249,7 @@ pub(super) async fn apply(conn: &mut SqliteConnection, writes: &[CaseWrite]) -> 
 
 async fn open(conn: &mut SqliteConnection, c: &Case) -> Result<(), sqlx::Error> {
     let sql = format!(
-        "INSERT INTO cases ({CASE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        "INSERT INTO cases ({CASE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     );
     sqlx::query(&sql)
         .bind(c.id())
@@ -272,6 +276,7 @@ async fn open(conn: &mut SqliteConnection, c: &Case) -> Result<(), sqlx::Error> 
         .bind(c.overdue_ms)
         .bind(c.rating)
         .bind(c.follows.map(CaseRef::id))
+        .bind(c.talked_ms)
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -307,6 +312,7 @@ async fn update(conn: &mut SqliteConnection, u: &CaseUpdate) -> Result<(), sqlx:
     }
     for (column, value) in [
         ("answered_ms", u.answered_ms),
+        ("talked_ms", u.talked_ms),
         ("resolved_ms", u.resolved_ms),
         ("closed_ms", u.closed_ms),
         ("overdue_ms", u.overdue_ms),

@@ -1,10 +1,14 @@
-//! The staff console's rows: accounts, browser sessions, canned replies. They change rarely
-//! and never with a citizen's turn, so they are written straight through the pool (one
-//! statement each, SQLite's busy timeout covering the writer), not through the writer task.
+//! The staff console's rows: accounts, browser sessions, canned replies, the console's
+//! secret. They change rarely and never with a citizen's turn, so they are written straight
+//! through the pool (one statement each, SQLite's busy timeout covering the writer), not
+//! through the writer task. The queue's and the dashboard's reads are in `queue`.
+
+mod queue;
 
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
+pub use self::queue::{DayCount, Figures, QueueFilter};
 use super::{Store, StoreError};
 
 /// What a staff member may do in the console.
@@ -181,9 +185,22 @@ impl Store {
         Ok(())
     }
 
-    pub async fn delete_canned(&self, id: i64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM canned_replies WHERE id = ?").bind(id).execute(&self.pool).await?;
-        Ok(())
+    /// Deletes a canned reply; false when there was none with that id.
+    pub async fn delete_canned(&self, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM canned_replies WHERE id = ?").bind(id).execute(&self.pool).await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The console's secret: `fresh` if none was stored yet (the first start), else the one
+    /// stored, so that every console on this database, and every restart, derives the same
+    /// tokens.
+    pub async fn console_secret(&self, fresh: &str, now_ms: i64) -> Result<String, StoreError> {
+        sqlx::query("INSERT INTO console_secret (id, secret, created_ms) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING")
+            .bind(fresh)
+            .bind(now_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(sqlx::query_scalar("SELECT secret FROM console_secret WHERE id = 1").fetch_one(&self.pool).await?)
     }
 
     /// Staff actions on cases, newest first: for the audit page.

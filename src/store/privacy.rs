@@ -207,18 +207,25 @@ pub(super) async fn purge_batch(conn: &mut SqliteConnection, c: Cutoffs, batch: 
 
 /// Erases a chat's data: its transcript, session and chat state go; the Telegram updates and
 /// requests that held its words are emptied (kept as ids, so that an update is never handled
-/// twice); its cases stay, anonymised: no words, no link to the chat.
+/// twice), and the unsent ones cancelled; its cases stay, anonymised: no words, no link to the
+/// chat. The bot's posts about its cases in the staff group are taken back: a request for
+/// each post sent (delete it, or edit it to `notice`), and one for each post not yet sent
+/// (in case it was on its way: the sender finds the message it became, if any). Returns those
+/// requests, queued in the outbox (`external`: for a running service to claim).
 pub(super) async fn erase(
     conn: &mut SqliteConnection,
     channel: &str,
     chat: &str,
-    staff_group: Option<&str>,
-) -> Result<(), sqlx::Error> {
+    erasure: &super::Erasure,
+    at_ms: i64,
+    external: bool,
+) -> Result<Vec<super::Queued>, sqlx::Error> {
     let cases: Vec<i64> = sqlx::query_scalar("SELECT id FROM cases WHERE channel = ? AND chat = ?")
         .bind(channel)
         .bind(chat)
         .fetch_all(&mut *conn)
         .await?;
+    let mut withdraw = Vec::new();
     for id in &cases {
         let erased = format!("erased-{id}");
         sqlx::query("UPDATE cases SET chat = ?, summary = '', slots = '{}', relay = 0 WHERE id = ?")
@@ -234,26 +241,55 @@ pub(super) async fn erase(
         .bind(id)
         .execute(&mut *conn)
         .await?;
-        if let Some(group) = staff_group {
-            // What staff wrote in the case's topic, as received.
-            sqlx::query(
-                "UPDATE inbox SET payload = '{}' WHERE chat = ? AND json_extract(payload, '$.message.message_thread_id') =
-                 (SELECT thread FROM cases WHERE id = ?)",
-            )
-            .bind(group)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-            // What was posted about the case in the staff group held the citizen's words.
-            sqlx::query(
-                "UPDATE outbox SET payload = '{}' WHERE chat = ? AND json_extract(payload, '$.case') = ?
-                 AND (sent_ms IS NOT NULL OR failed_ms IS NOT NULL)",
-            )
-            .bind(group)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        let Some(group) = erasure.staff_group else { continue };
+        let group_chat = group.to_string();
+        // What staff wrote or pressed in the case's topic, as received (a pressed button's
+        // update holds the card it was on).
+        sqlx::query(
+            "UPDATE inbox SET payload = '{}' WHERE chat = ? AND COALESCE(json_extract(payload, '$.message.message_thread_id'),
+             json_extract(payload, '$.callback_query.message.message_thread_id')) = (SELECT thread FROM cases WHERE id = ?)",
+        )
+        .bind(&group_chat)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        // The posts sent: each Telegram message once (posts sent together share one).
+        let sent = sqlx::query(
+            "SELECT message_id, MIN(json_extract(payload, '$.method')) FROM outbox
+             WHERE chat = ? AND json_extract(payload, '$.case') = ? AND sent_ms IS NOT NULL AND message_id IS NOT NULL
+             GROUP BY message_id ORDER BY message_id",
+        )
+        .bind(&group_chat)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &sent {
+            let method: String = r.get(1);
+            withdraw.push(withdraw_post(group, Some(r.get(0)), None, &method, &erasure.notice));
         }
+        // The posts not yet sent: cancelled, and taken back should one be on its way now.
+        let pending = sqlx::query(
+            "SELECT id, json_extract(payload, '$.method') FROM outbox
+             WHERE chat = ? AND json_extract(payload, '$.case') = ? AND sent_ms IS NULL AND failed_ms IS NULL ORDER BY id",
+        )
+        .bind(&group_chat)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &pending {
+            let method: String = r.get(1);
+            withdraw.push(withdraw_post(group, None, Some(r.get(0)), &method, &erasure.notice));
+        }
+        sqlx::query(
+            "UPDATE outbox SET payload = '{}', failed_ms = COALESCE(failed_ms, ?),
+             last_error = CASE WHEN sent_ms IS NULL AND failed_ms IS NULL THEN 'erased' ELSE last_error END
+             WHERE chat = ? AND json_extract(payload, '$.case') = ?",
+        )
+        .bind(at_ms)
+        .bind(&group_chat)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     }
     for sql in [
         "DELETE FROM transcript WHERE channel = ?1 AND chat = ?2",
@@ -264,14 +300,38 @@ pub(super) async fn erase(
     }
     if channel == "telegram" {
         sqlx::query("UPDATE inbox SET payload = '{}' WHERE chat = ?").bind(chat).execute(&mut *conn).await?;
+        // Sent rows are emptied; unsent ones cancelled, so that the sender skips them.
         sqlx::query(
-            "UPDATE outbox SET payload = '{}' WHERE chat = ? AND (sent_ms IS NOT NULL OR failed_ms IS NOT NULL)",
+            "UPDATE outbox SET payload = '{}', failed_ms = COALESCE(failed_ms, ?),
+             last_error = CASE WHEN sent_ms IS NULL AND failed_ms IS NULL THEN 'erased' ELSE last_error END
+             WHERE chat = ?",
         )
+        .bind(at_ms)
         .bind(chat)
         .execute(&mut *conn)
         .await?;
     }
-    Ok(())
+    let mut queued = Vec::with_capacity(withdraw.len());
+    for o in withdraw {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO outbox (chat, created_ms, payload, external) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&o.chat)
+        .bind(at_ms)
+        .bind(&o.payload)
+        .bind(external as i64)
+        .fetch_one(&mut *conn)
+        .await?;
+        queued.push(super::Queued { id, chat: o.chat, payload: o.payload });
+    }
+    Ok(queued)
+}
+
+/// The request that takes back one staff-group post. The store writes it without knowing the
+/// Bot API beyond this call: its shape is `render`'s.
+fn withdraw_post(group: i64, message_id: Option<i64>, row: Option<i64>, method: &str, notice: &str) -> super::Outbound {
+    let request = crate::channels::telegram::render::withdraw(group, message_id, row, method, notice);
+    super::Outbound { chat: group.to_string(), payload: request.to_payload() }
 }
 
 pub(super) async fn audit(conn: &mut SqliteConnection, a: &Audit) -> Result<(), sqlx::Error> {

@@ -95,29 +95,47 @@ fn placeholders(rows: usize, cols: usize) -> String {
 /// A run of writes whose order within the run does not matter, but for the rows of one chat,
 /// which keep their order.
 async fn apply_run(conn: &mut SqliteConnection, writes: &[Write]) -> Result<Vec<Written>, sqlx::Error> {
-    let turns: Vec<&TurnRecord> = writes
+    // A turn committed by itself (the command line) leaves the rows its erasure queues to a
+    // running service, which claims them; a Finish hands them to this process's sender.
+    let turns: Vec<(&TurnRecord, bool)> = writes
         .iter()
         .filter_map(|w| match w {
-            Write::Turn(t) | Write::Finish(Some(t), _) => Some(t),
+            Write::Turn(t) => Some((t, true)),
+            Write::Finish(Some(t), f) => Some((t, f.external)),
             _ => None,
         })
         .collect();
-    write_turns(conn, &turns).await?;
+    let withdrawn = write_turns(conn, &turns).await?;
     let stored = receive_updates(conn, writes).await?;
     let queued = write_finishes(conn, writes).await?;
     mark_sent(conn, writes).await?;
-    let (mut stored, mut queued) = (stored.into_iter(), queued.into_iter());
+    let (mut stored, mut queued, mut withdrawn) = (stored.into_iter(), queued.into_iter(), withdrawn.into_iter());
     Ok(writes
         .iter()
         .map(|w| match w {
             Write::Receive(_) => Written::Stored(stored.next().unwrap_or_default()),
-            Write::Finish(..) => Written::Queued(queued.next().unwrap_or_default()),
+            Write::Turn(_) => {
+                withdrawn.next();
+                Written::Nothing
+            }
+            Write::Finish(turn, _) => {
+                let mut rows = if turn.is_some() { withdrawn.next().unwrap_or_default() } else { Vec::new() };
+                rows.extend(queued.next().unwrap_or_default());
+                Written::Queued(rows)
+            }
             _ => Written::Nothing,
         })
         .collect())
 }
 
-async fn write_turns(conn: &mut SqliteConnection, turns: &[&TurnRecord]) -> Result<(), sqlx::Error> {
+/// Writes the turns; for each, the outbox rows its erasure queued (none without one).
+async fn write_turns(
+    conn: &mut SqliteConnection,
+    turns: &[(&TurnRecord, bool)],
+) -> Result<Vec<Vec<Queued>>, sqlx::Error> {
+    let external: Vec<bool> = turns.iter().map(|(_, e)| *e).collect();
+    let turns: Vec<&TurnRecord> = turns.iter().map(|(t, _)| *t).collect();
+    let turns = turns.as_slice();
     // One session row per chat: the last turn's.
     let mut sessions: Vec<(&TurnRecord, &String)> = Vec::with_capacity(turns.len());
     for t in turns {
@@ -163,19 +181,20 @@ async fn write_turns(conn: &mut SqliteConnection, turns: &[&TurnRecord]) -> Resu
         }
         q.execute(&mut *conn).await?;
     }
-    for t in turns {
+    let mut withdrawn = Vec::with_capacity(turns.len());
+    for (t, external) in turns.iter().zip(external) {
         if !t.cases.is_empty() {
             super::cases::apply(conn, &t.cases).await?;
         }
-        if let Some(e) = &t.erase {
-            let group = e.staff_group.map(|g| g.to_string());
-            super::privacy::erase(conn, &t.channel, &t.chat, group.as_deref()).await?;
-        }
+        withdrawn.push(match &t.erase {
+            Some(e) => super::privacy::erase(conn, &t.channel, &t.chat, e, t.at_ms, external).await?,
+            None => Vec::new(),
+        });
         for a in &t.audit {
             super::privacy::audit(conn, a).await?;
         }
     }
-    Ok(())
+    Ok(withdrawn)
 }
 
 /// Stores received updates; for each Receive write, the ids stored for the first time.
@@ -313,21 +332,22 @@ async fn write_finishes(conn: &mut SqliteConnection, writes: &[Write]) -> Result
 }
 
 async fn mark_sent(conn: &mut SqliteConnection, writes: &[Write]) -> Result<(), sqlx::Error> {
-    let sent: Vec<(i64, i64)> = writes
+    let sent: Vec<(i64, i64, Option<i64>)> = writes
         .iter()
         .filter_map(|w| match w {
-            Write::Sent { id, at_ms } => Some((*id, *at_ms)),
+            Write::Sent { id, at_ms, message_id } => Some((*id, *at_ms, *message_id)),
             _ => None,
         })
         .collect();
-    for chunk in sent.chunks(MAX_BINDS / 2) {
+    for chunk in sent.chunks(MAX_BINDS / 3) {
         let sql = format!(
-            "UPDATE outbox SET sent_ms = v.column2, attempts = attempts + 1 FROM (VALUES {}) AS v WHERE outbox.id = v.column1",
-            placeholders(chunk.len(), 2)
+            "UPDATE outbox SET sent_ms = v.column2, message_id = v.column3, attempts = attempts + 1
+             FROM (VALUES {}) AS v WHERE outbox.id = v.column1",
+            placeholders(chunk.len(), 3)
         );
         let mut q = sqlx::query(&sql);
-        for (id, at) in chunk {
-            q = q.bind(id).bind(at);
+        for (id, at, message_id) in chunk {
+            q = q.bind(id).bind(at).bind(message_id);
         }
         q.execute(&mut *conn).await?;
     }
@@ -337,11 +357,12 @@ async fn mark_sent(conn: &mut SqliteConnection, writes: &[Write]) -> Result<(), 
 /// The writes that are rare enough to go one statement at a time.
 async fn apply_one(conn: &mut SqliteConnection, write: &Write) -> Result<Written, sqlx::Error> {
     match write {
-        Write::Attempt { id, at_ms, error, give_up } => {
+        Write::Attempt { id, at_ms, error, give_up, called } => {
             sqlx::query(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?,
+                "UPDATE outbox SET attempts = attempts + CASE WHEN ? THEN 1 ELSE 0 END, last_error = ?,
                  failed_ms = CASE WHEN ? THEN ? ELSE failed_ms END WHERE id = ?",
             )
+            .bind(*called)
             .bind(error)
             .bind(*give_up)
             .bind(at_ms)
