@@ -1,23 +1,20 @@
 //! `sofia-bot bench`: simulated citizens through understanding, the engine and the durable
-//! store on a fresh database file; with `--telegram`, through teloxide, a fake Bot API server
-//! in this process, the inbox, the processor and the sender. Prints figures; decides nothing
-//! (no pass or fail).
+//! store on a fresh database file. Prints figures; decides nothing (no pass or fail).
+//!
+//! The benchmark through Telegram (teloxide, a fake Bot API server, the inbox, the processor
+//! and the sender) is `telegram-bench` in the dev-only `devkit/` crate, so that the shipped
+//! binary holds no test server; it shares the script and the figures' format from here.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::channels::telegram::fake::{Citizen, FakeBotApi};
-use crate::channels::telegram::rate::Limits;
-use crate::channels::telegram::render::{self, Request};
-use crate::channels::telegram::{self, Settings};
-use crate::channels::{Assistant, press_typed_button, respond};
+use crate::channels::{Assistant, respond};
 use crate::engine::{Flows, Incoming, Input, Session, epoch};
 use crate::i18n::Locales;
-use crate::lang::Lang;
 use crate::store::{Durability, Store};
 
 /// What simulated citizens write, in turn: questions in three styles, buttons, commands.
-const SCRIPT: &[&str] = &[
+pub const SCRIPT: &[&str] = &[
     "/start",
     "здравей",
     "kude moga da si kupq karta za gradskiya transport",
@@ -40,6 +37,8 @@ pub async fn run(
     turns: usize,
     rate: f64,
 ) -> anyhow::Result<()> {
+    println!("understanding alone, per message (every example phrase of dialogs/, one thread):");
+    understanding_only(&flows);
     println!("engine step alone (understanding + step + rendering, one thread):");
     engine_only(&flows, &locales, 20_000);
 
@@ -109,6 +108,24 @@ async fn citizens_talk(
     Ok((all, started.elapsed()))
 }
 
+/// `Classifier::understand` on each example phrase, in all three styles, twice over (the
+/// second pass is what a warmed-up server sees: Latin readings are cached).
+fn understanding_only(flows: &Flows) {
+    let texts: Vec<&String> =
+        flows.flows.iter().flat_map(|f| &f.intents).flat_map(|i| i.examples.values().flatten()).collect();
+    for pass in ["first pass (cold reading cache)", "second pass"] {
+        let mut lat = Vec::with_capacity(texts.len());
+        let started = Instant::now();
+        for t in &texts {
+            let t0 = Instant::now();
+            std::hint::black_box(flows.classifier.understand(t));
+            lat.push(t0.elapsed());
+        }
+        println!("  {pass}:");
+        print_spread(&mut lat, started.elapsed(), "messages", "understanding");
+    }
+}
+
 fn engine_only(flows: &Flows, locales: &Locales, n: usize) {
     let mut session = Session::new(Default::default());
     let mut lat = Vec::with_capacity(n);
@@ -130,7 +147,7 @@ fn print_figures(lat: &mut [Duration], elapsed: Duration) {
 }
 
 /// Count, rate and latency percentiles of one run, as one line.
-fn print_spread(lat: &mut [Duration], elapsed: Duration, unit: &str, latency: &str) {
+pub fn print_spread(lat: &mut [Duration], elapsed: Duration, unit: &str, latency: &str) {
     lat.sort();
     let pick = |q: f64| lat.get(((lat.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or_default();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -145,244 +162,23 @@ fn print_spread(lat: &mut [Duration], elapsed: Duration, unit: &str, latency: &s
     );
 }
 
-fn peak_memory() -> String {
+/// The process's peak resident memory, as the kernel reports it (`VmHWM`).
+pub fn peak_memory() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM")).map(|l| l["VmHWM:".len()..].trim().to_string()))
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn tempfile_dir() -> std::io::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("sofia-bot-bench-{}", std::process::id()));
+/// A fresh, empty folder for a benchmark's database file, named after the process and the
+/// call.
+pub fn tempfile_dir() -> std::io::Result<std::path::PathBuf> {
+    // One folder per call: tests in one process each plan on a database of their own.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("sofia-bot-bench-{}-{n}", std::process::id()));
+    // A folder left by an earlier process with the same id would hold its database.
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
-}
-
-/// Something a simulated Telegram citizen does.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Act {
-    /// Writes a text (or a command).
-    Write(String),
-    /// Presses the n-th button on offer (wrapping around), or writes /menu when none is.
-    Press(usize),
-    /// Presses the button with this data.
-    Button(String),
-    /// Sends a photo with this file id.
-    Photo(String),
-    /// Does exactly this (a sticker is `Input::Unsupported`).
-    Input(Input),
-    /// Sends a location pin.
-    Pin(f64, f64),
-}
-
-/// An act as it will reach the bot, with the sendMessage requests the bot must answer with.
-#[derive(Debug, Clone)]
-pub struct Planned {
-    pub input: Input,
-    pub replies: Vec<Request>,
-}
-
-/// Plays a citizen's acts through the pure engine and the renderer, as the Telegram channel
-/// would (a fresh session, the app language as the first turn's language), to know what each
-/// update must be answered with. The plan stops before the first act that hands the citizen
-/// to staff (a case), except when `to_staff` allows that act: from there on the shell answers
-/// (the case's reference, the relay to staff), which the engine alone cannot foresee.
-pub fn plan(flows: &Flows, locales: &Locales, chat: i64, lang: Option<Lang>, acts: &[Act]) -> Vec<Planned> {
-    plan_until_staff(flows, locales, chat, lang, acts, acts.len())
-}
-
-/// Like `plan`, stopping before the first hand-over to staff unless it is act `allowed`.
-pub fn plan_until_staff(
-    flows: &Flows,
-    locales: &Locales,
-    chat: i64,
-    lang: Option<Lang>,
-    acts: &[Act],
-    allowed: usize,
-) -> Vec<Planned> {
-    let mut session = Session::new(lang.unwrap_or_default());
-    let now = chrono::Utc::now();
-    let mut planned = Vec::with_capacity(acts.len());
-    for (i, act) in acts.iter().enumerate() {
-        let input = match act {
-            Act::Write(t) => Input::from_text(t),
-            Act::Press(n) if !session.offered.is_empty() => {
-                Input::Button { data: session.offered[n % session.offered.len()].data.clone() }
-            }
-            Act::Press(_) => Input::from_text("/menu"),
-            Act::Button(data) => Input::Button { data: data.clone() },
-            Act::Photo(file_id) => Input::Photo { file_id: file_id.clone() },
-            Act::Input(input) => input.clone(),
-            Act::Pin(lat, lon) => Input::Location { lat: *lat, lon: *lon },
-        };
-        let sent = input.clone();
-        let input = press_typed_button(input, &session, flows, locales);
-        let (turn, out) = respond(flows, locales, session.clone(), &Incoming { input, channel_lang: lang }, now);
-        if !turn.effects.is_empty() && i != allowed {
-            break;
-        }
-        session = turn.session;
-        planned.push(Planned { input: sent, replies: render::messages(chat, &out) });
-    }
-    planned
-}
-
-/// The update a planned input arrives as; a button press returns its callback id too.
-pub fn push_input(fake: &FakeBotApi, citizen: &Citizen, input: &Input) -> (i64, Option<String>) {
-    match input {
-        Input::Button { data } => {
-            let (id, callback) = fake.press(citizen, data);
-            (id, Some(callback))
-        }
-        Input::Location { lat, lon } => (fake.push(citizen.location(*lat, *lon)), None),
-        Input::Photo { file_id } => (fake.push(citizen.photo(file_id)), None),
-        Input::Text { text } => (fake.push(citizen.text(text)), None),
-        Input::Command { name, arg } => (fake.push(citizen.text(format!("/{name} {arg}").trim_end())), None),
-        other => (fake.push(citizen.text(&format!("{other:?}"))), None),
-    }
-}
-
-/// What simulated Telegram citizens do, in a cycle: half texts, a quarter buttons, a quarter
-/// commands. Citizen `c` starts its texts at `c`.
-fn telegram_acts(c: usize, turns: usize) -> Vec<Act> {
-    let texts: Vec<&str> =
-        SCRIPT.iter().copied().filter(|l| !l.starts_with('/') && l.parse::<u32>().is_err()).collect();
-    (0..turns)
-        .map(|t| match t % 4 {
-            0 | 2 => Act::Write(texts[(c + t) % texts.len()].to_string()),
-            1 => Act::Press(c + t),
-            _ => Act::Write(if t % 8 == 3 { "/menu" } else { "/start" }.to_string()),
-        })
-        .collect()
-}
-
-/// `sofia-bot bench --telegram`: a closed loop (each citizen writes again as soon as the whole
-/// answer arrived) for throughput, then a paced run at `rate` updates a second for latency.
-pub async fn telegram(
-    flows: Flows,
-    locales: Locales,
-    durability: Durability,
-    citizens: usize,
-    turns: usize,
-    rate: f64,
-) -> anyhow::Result<()> {
-    let variants = 16;
-    let plans: Vec<Vec<Planned>> =
-        (0..variants).map(|v| plan(&flows, &locales, 0, Some(Lang::Bg), &telegram_acts(v, turns))).collect();
-    let dir = tempfile_dir()?;
-    let store = Store::open(&dir.join("bench.db"), durability).await?;
-    let assistant = Arc::new(Assistant {
-        flows,
-        locales,
-        store: store.clone(),
-        cases: Default::default(),
-        privacy: Default::default(),
-    });
-    let fake = Arc::new(FakeBotApi::start_with(false).await);
-    let settings = Settings { limits: Limits::none(), typing_after: Duration::from_secs(5), ..Settings::default() };
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let served = tokio::spawn(telegram::serve(fake.bot(), assistant.clone(), settings, stopped));
-    fake.wait_until(Duration::from_secs(30), |v| v.count("getUpdates") > 0).await;
-
-    println!(
-        "through Telegram: teloxide against a fake Bot API on 127.0.0.1 in this process, inbox and outbox in SQLite \
-         ({durability:?}, WAL, group commit), no rate limits; {} cores, {}",
-        std::thread::available_parallelism().map_or(1, |n| n.get()),
-        cpu_model()
-    );
-    println!(
-        "  each citizen: half texts, a quarter buttons, a quarter commands; latency from the update to the last reply of its turn"
-    );
-    let (all, elapsed) = citizens_run(&fake, &plans, 1, citizens, None).await?;
-    println!("closed loop, {citizens} chats x {turns} updates:");
-    print_latency(all, elapsed);
-    if rate > 0.0 {
-        let interval = Duration::from_secs_f64(citizens as f64 / rate);
-        let (all, elapsed) = citizens_run(&fake, &plans, 1 + citizens as i64, citizens, Some(interval)).await?;
-        println!(
-            "paced, {citizens} chats each writing every {:.0} ms ({rate:.0} updates/s offered):",
-            interval.as_secs_f64() * 1000.0
-        );
-        print_latency(all, elapsed);
-    }
-    let refused = fake.violations();
-    println!(
-        "requests Telegram would refuse: {}; button presses left unanswered: {}",
-        refused.len(),
-        fake.unanswered_callbacks().len()
-    );
-    for v in refused.iter().take(5) {
-        println!("  {v}");
-    }
-    println!("peak memory (VmHWM): {}", peak_memory());
-    let _ = stop.send(true);
-    served.await??;
-    store.close().await;
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(())
-}
-
-/// Runs `citizens` chats (ids from `first`) through their plans; returns each update's
-/// latency and the wall time.
-async fn citizens_run(
-    fake: &Arc<FakeBotApi>,
-    plans: &[Vec<Planned>],
-    first: i64,
-    citizens: usize,
-    pace: Option<Duration>,
-) -> anyhow::Result<(Vec<Duration>, Duration)> {
-    let started = Instant::now();
-    let mut tasks = Vec::with_capacity(citizens);
-    for c in 0..citizens {
-        let fake = fake.clone();
-        let plan = plans[c % plans.len()].clone();
-        let citizen = Citizen::new(first + c as i64, Some("bg"));
-        tasks.push(tokio::spawn(async move {
-            let mut taps = fake.tap(citizen.id);
-            // Paced citizens start spread over one interval, so the load is even.
-            let offset = pace.map_or(Duration::ZERO, |p| p.mul_f64(c as f64 / citizens as f64));
-            let begin = tokio::time::Instant::now() + offset;
-            let mut latencies = Vec::with_capacity(plan.len());
-            for (i, step) in plan.iter().enumerate() {
-                if let Some(p) = pace {
-                    tokio::time::sleep_until(begin + p * i as u32).await;
-                }
-                let t0 = Instant::now();
-                push_input(&fake, &citizen, &step.input);
-                let mut left = step.replies.len();
-                while left > 0 {
-                    let r = tokio::time::timeout(Duration::from_secs(60), taps.recv())
-                        .await
-                        .map_err(|_| anyhow::anyhow!("chat {} waited a minute for an answer", citizen.id))?
-                        .ok_or_else(|| anyhow::anyhow!("the fake server stopped"))?;
-                    if r.method == "sendMessage" && r.status == 200 {
-                        left -= 1;
-                    }
-                }
-                latencies.push(t0.elapsed());
-            }
-            Ok::<_, anyhow::Error>(latencies)
-        }));
-    }
-    let mut all = Vec::new();
-    for t in tasks {
-        all.extend(t.await??);
-    }
-    Ok((all, started.elapsed()))
-}
-
-fn print_latency(mut all: Vec<Duration>, elapsed: Duration) {
-    print_spread(&mut all, elapsed, "updates", "update-to-reply");
-}
-
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into())
 }

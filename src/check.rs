@@ -1,11 +1,13 @@
 //! `sofia-bot check`: loads `dialogs/` and `locales/` and lists every problem a content editor
-//! can fix alone, each at its file and line.
+//! can fix alone, each at its file and line, the facts lint (`facts`) included.
+
+mod facts;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::engine::{LoadError, Settings, load_flows};
-use crate::i18n::Locales;
+use crate::i18n::{FACTS_FILE, Facts, Locales};
 use crate::lang::Lang;
 
 /// Every problem found; empty when all is well.
@@ -16,6 +18,19 @@ pub fn check(dialogs: &Path, locales_dir: &Path, settings: Settings) -> Vec<Load
 
     if let Some(locales) = &locales {
         problems.extend(compare_locales(locales, locales_dir));
+    }
+    // The lint runs on the text even when a message does not load; a facts file that does not
+    // load has been reported already.
+    let loaded;
+    let facts = match &locales {
+        Some(l) => Some(&l.facts),
+        None => {
+            loaded = Facts::load(&locales_dir.join(FACTS_FILE)).ok();
+            loaded.as_ref()
+        }
+    };
+    if let Some(facts) = facts {
+        problems.extend(facts::lint(dialogs, locales_dir, facts, locales.as_ref()));
     }
     if let Some(flows) = &flows {
         problems.extend(crate::engine::unreachable_steps(flows));

@@ -6,7 +6,9 @@
 //! "did not understand" turn, and a session that no longer loads becomes an apology and a
 //! fresh start. It knows no city: every fact comes from `dialogs/` and `locales/`.
 
+pub mod action;
 pub mod answer;
+pub mod areas;
 pub mod decide;
 pub mod flow;
 mod load;
@@ -20,6 +22,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use areas::Areas;
 pub use flow::{Expect, Flow, Intent, Step, StepKind, Target};
 pub use load::{MessageUse, load_flows, unreachable_steps};
 pub use places::Places;
@@ -45,6 +48,8 @@ pub struct Flows {
     /// The steps where a conversation begins afresh (a flow's start, an intent's target):
     /// going there forgets the answers of an earlier form.
     pub entries: std::collections::HashSet<Target>,
+    /// The topic areas a flow's `topic` is chosen from (`dialogs/areas.toml`).
+    pub areas: Areas,
 }
 
 /// Tunable behaviour, from configuration.
@@ -60,11 +65,14 @@ pub struct Settings {
     pub suggest: f32,
     /// How far ahead the best topic must be of the next one to answer at once.
     pub margin: f32,
+    /// Also answered at once, from `suggest` up: when the best other flow scores at most
+    /// this share of the best.
+    pub lead: f32,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { session_timeout: chrono::Duration::minutes(30), accept: 0.42, suggest: 0.2, margin: 0.06 }
+        Settings { session_timeout: chrono::Duration::minutes(30), accept: 0.42, suggest: 0.2, margin: 0.06, lead: 0.7 }
     }
 }
 
@@ -75,6 +83,14 @@ impl Flows {
 
     pub fn step_at(&self, target: &Target) -> Option<&Step> {
         self.flow(&target.flow)?.steps.get(&target.step)
+    }
+
+    /// The area of a flow: its topic, except small talk (`general`), which is `none`.
+    pub fn area_of(&self, flow: &str) -> &str {
+        match self.flow(flow).map(|f| f.topic.as_str()) {
+            Some(areas::GENERAL) | None => areas::NONE,
+            Some(topic) => topic,
+        }
     }
 
     /// The intent behind the classifier's index `i`, with its flow.
@@ -172,9 +188,16 @@ pub struct Button {
 /// One message of the assistant.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reply {
+    /// Messages said just before `text`, in the same bubble (steps that go straight on).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lead: Vec<Msg>,
     pub text: Msg,
     /// Rows of buttons.
     pub buttons: Vec<Vec<Button>>,
+    /// The step that said it; `None` for the engine's own messages ("Did you mean ...?", "not
+    /// understood", a stale button), which belong to no flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Target>,
 }
 
 /// Something the shell must do beyond sending replies.

@@ -4,8 +4,17 @@
 //! Isolation marks are off (chat text, URLs and tests want plain strings). A message missing
 //! at run time never reaches a citizen as a key: the other language's text is used and a
 //! warning is logged; `sofia-bot check` and the lint test make sure that never happens.
+//!
+//! Facts (`locales/facts.toml`) reach a message as the variables `$fact-<key>`. Which facts a
+//! message says is worked out from the Fluent AST once, at load, so rendering adds only those.
+//! Loading refuses a message that names a fact the file does not have (it would show the
+//! variable to a citizen) or a fact that is not HIGH (it would state what FACTS.md does not
+//! confirm), and a facts file that does not load.
 
-use std::collections::{BTreeMap, BTreeSet};
+pub mod facts;
+pub mod spot;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -14,6 +23,10 @@ use fluent_syntax::ast;
 
 use crate::engine::{Arg, LoadError, Msg};
 use crate::lang::Lang;
+pub use facts::{Confidence, Fact, Facts, Kind};
+
+/// The facts file, inside the locales folder.
+pub const FACTS_FILE: &str = "facts.toml";
 
 /// Where a message is defined and which `$variables` it uses.
 #[derive(Debug, Clone)]
@@ -21,12 +34,22 @@ pub struct MessageInfo {
     pub file: PathBuf,
     pub line: usize,
     pub vars: BTreeSet<String>,
+    /// The variable of the placeable that ends the message's text, if one does (the official
+    /// link that every factual answer ends with).
+    pub ends_with: Option<String>,
 }
 
 pub struct Locales {
     bundles: BTreeMap<Lang, FluentBundle<FluentResource>>,
     /// Every message of every language, for `check`.
     pub catalog: BTreeMap<Lang, BTreeMap<String, MessageInfo>>,
+    /// The facts that messages may say.
+    pub facts: Facts,
+    /// For each message that says facts: each fact's variable and its text in that language.
+    said: BTreeMap<Lang, HashMap<String, Vec<(String, String)>>>,
+    /// Who receives what citizens hand to staff, as `$team` in every message: set by the
+    /// operator (`SOFIA_TEAM_BG`, `SOFIA_TEAM_EN`), else the `team-default` message.
+    team: BTreeMap<Lang, String>,
 }
 
 impl std::fmt::Debug for Locales {
@@ -36,11 +59,14 @@ impl std::fmt::Debug for Locales {
 }
 
 impl Locales {
-    /// Loads `dir/bg/*.ftl` and `dir/en/*.ftl`, reporting every syntax error and duplicate.
+    /// Loads `dir/facts.toml`, `dir/bg/*.ftl` and `dir/en/*.ftl`, reporting every syntax error,
+    /// duplicate, and fact variable that names no fact or a fact that is not HIGH.
     pub fn load(dir: &Path) -> Result<Locales, Vec<LoadError>> {
         let mut errors = Vec::new();
+        let facts = Facts::load(&dir.join(FACTS_FILE)).map_err(|e| errors.extend(e)).ok();
         let mut bundles = BTreeMap::new();
         let mut catalog = BTreeMap::new();
+        let mut said = BTreeMap::new();
         for lang in Lang::ALL {
             let langid: unic_langid::LanguageIdentifier =
                 lang.code().parse().expect("bg and en are valid language ids");
@@ -62,6 +88,7 @@ impl Locales {
             };
             files.sort();
             let mut messages = BTreeMap::new();
+            let mut references = BTreeMap::new();
             for file in files {
                 let source = match std::fs::read_to_string(&file) {
                     Ok(s) => s,
@@ -84,18 +111,34 @@ impl Locales {
                     }
                 };
                 for entry in resource.entries() {
+                    if let ast::Entry::Term(t) = entry {
+                        let mut uses = Uses::default();
+                        pattern_vars(&t.value, &mut uses);
+                        for var in uses.vars.iter().filter(|v| facts::key_of(v).is_some()) {
+                            errors.push(LoadError::at(
+                                &file,
+                                definition_line(&source, &format!("-{}", t.id.name)),
+                                format!(
+                                    "term \"-{}\" uses ${var}: a term sees only the arguments it is given; say the fact in the message",
+                                    t.id.name
+                                ),
+                            ));
+                        }
+                    }
                     if let ast::Entry::Message(m) = entry {
                         let id = m.id.name.to_string();
                         let line = definition_line(&source, &id);
-                        let mut vars = BTreeSet::new();
+                        let mut uses = Uses::default();
                         if let Some(p) = &m.value {
-                            pattern_vars(p, &mut vars);
+                            pattern_vars(p, &mut uses);
                         }
                         for a in &m.attributes {
-                            pattern_vars(&a.value, &mut vars);
+                            pattern_vars(&a.value, &mut uses);
                         }
-                        if let Some(prev) = messages.insert(id.clone(), MessageInfo { file: file.clone(), line, vars })
-                        {
+                        let ends_with = m.value.as_ref().and_then(last_variable);
+                        references.insert(id.clone(), uses.messages);
+                        let info = MessageInfo { file: file.clone(), line, vars: uses.vars, ends_with };
+                        if let Some(prev) = messages.insert(id.clone(), info) {
                             errors.push(LoadError::at(
                                 &file,
                                 line,
@@ -114,10 +157,25 @@ impl Locales {
                     }
                 }
             }
+            if let Some(facts) = &facts {
+                errors.extend(check_fact_variables(&messages, facts));
+                said.insert(lang, facts_said(lang, &messages, &references, facts));
+            }
             bundles.insert(lang, bundle);
             catalog.insert(lang, messages);
         }
-        if errors.is_empty() { Ok(Locales { bundles, catalog }) } else { Err(errors) }
+        match facts {
+            Some(facts) if errors.is_empty() => {
+                let mut locales = Locales { bundles, catalog, facts, said, team: BTreeMap::new() };
+                for lang in Lang::ALL {
+                    if let Some(team) = locales.format(lang, "team-default", &[]) {
+                        locales.team.insert(lang, team);
+                    }
+                }
+                Ok(locales)
+            }
+            _ => Err(errors),
+        }
     }
 
     pub fn has(&self, lang: Lang, id: &str) -> bool {
@@ -125,15 +183,26 @@ impl Locales {
     }
 
     /// The text of a message in a language; never the bare id unless no language has it.
+    /// Names who receives what citizens hand to staff (`$team`), in a language.
+    pub fn set_team(&mut self, lang: Lang, name: &str) {
+        self.team.insert(lang, name.to_string());
+    }
+
     pub fn render(&self, lang: Lang, msg: &Msg) -> String {
-        let mut args = FluentArgs::new();
-        for (name, arg) in &msg.args {
-            let value = match arg {
-                Arg::Text(t) => FluentValue::from(t.clone()),
-                Arg::Number(n) => FluentValue::from(*n),
-                Arg::Msg(id) => FluentValue::from(self.render(lang, &Msg::new(id))),
-            };
-            args.set(name.clone(), value);
+        let mut args: Vec<(&str, FluentValue)> = msg
+            .args
+            .iter()
+            .map(|(name, arg)| {
+                let value = match arg {
+                    Arg::Text(t) => FluentValue::from(t.as_str()),
+                    Arg::Number(n) => FluentValue::from(*n),
+                    Arg::Msg(id) => FluentValue::from(self.render(lang, &Msg::new(id))),
+                };
+                (name.as_str(), value)
+            })
+            .collect();
+        if let Some(team) = self.team.get(&lang) {
+            args.push(("team", FluentValue::from(team.as_str())));
         }
         let order = if lang == Lang::Bg { [Lang::Bg, Lang::En] } else { [Lang::En, Lang::Bg] };
         for l in order {
@@ -148,11 +217,21 @@ impl Locales {
         msg.id.clone()
     }
 
-    fn format(&self, lang: Lang, id: &str, args: &FluentArgs) -> Option<String> {
+    /// Formats one message with the engine's arguments and the facts it says.
+    fn format(&self, lang: Lang, id: &str, given: &[(&str, FluentValue)]) -> Option<String> {
         let bundle = self.bundles.get(&lang)?;
         let pattern = bundle.get_message(id)?.value()?;
+        let facts = self.said.get(&lang).and_then(|m| m.get(id)).map_or(&[][..], Vec::as_slice);
+        let mut args = FluentArgs::with_capacity(given.len() + facts.len());
+        for (name, value) in given {
+            args.set(*name, value.clone());
+        }
+        // Set last, so that a fact always wins over an argument of the same name.
+        for (name, text) in facts {
+            args.set(name.as_str(), text.as_str());
+        }
         let mut errors = Vec::new();
-        let text = bundle.format_pattern(pattern, Some(args), &mut errors);
+        let text = bundle.format_pattern(pattern, Some(&args), &mut errors);
         if !errors.is_empty() {
             tracing::warn!(id, lang = %lang, "message formatted with errors: {errors:?}");
         }
@@ -172,7 +251,85 @@ fn definition_line(source: &str, id: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
-fn pattern_vars(p: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
+/// Every fact variable names a HIGH fact of the facts file.
+fn check_fact_variables(messages: &BTreeMap<String, MessageInfo>, facts: &Facts) -> Vec<LoadError> {
+    let mut errors = Vec::new();
+    for (id, info) in messages {
+        for var in &info.vars {
+            let Some(key) = facts::key_of(var) else { continue };
+            let problem = match facts.get(key) {
+                None => format!("message \"{id}\" uses ${var}, but {} has no fact \"{key}\"", facts.file.display()),
+                Some(f) if f.confidence == Confidence::Med => format!(
+                    "message \"{id}\" uses ${var}, a MED fact: do not state it; link {{ ${} }} instead",
+                    f.link.as_deref().map(facts::variable).unwrap_or_default()
+                ),
+                Some(f) if f.confidence == Confidence::NotConfirmed => {
+                    format!("message \"{id}\" uses ${var}, a NOT CONFIRMED fact: never say it")
+                }
+                Some(_) => continue,
+            };
+            errors.push(LoadError::at(&info.file, info.line, problem));
+        }
+    }
+    errors
+}
+
+/// For each message that says facts (itself or through a message it references, which Fluent
+/// formats with the same arguments): the variables and their text in `lang`.
+fn facts_said(
+    lang: Lang,
+    messages: &BTreeMap<String, MessageInfo>,
+    references: &BTreeMap<String, BTreeSet<String>>,
+    facts: &Facts,
+) -> HashMap<String, Vec<(String, String)>> {
+    let mut said = HashMap::new();
+    for id in messages.keys() {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![id.as_str()];
+        let mut vars = BTreeSet::new();
+        while let Some(m) = todo.pop() {
+            if !seen.insert(m) {
+                continue;
+            }
+            if let Some(info) = messages.get(m) {
+                vars.extend(info.vars.iter().filter(|v| facts::key_of(v).is_some()));
+            }
+            todo.extend(references.get(m).into_iter().flatten().map(String::as_str));
+        }
+        let texts: Vec<(String, String)> = vars
+            .into_iter()
+            .filter_map(|v| facts.get(facts::key_of(v)?).map(|f| (v.clone(), f.says(lang).to_string())))
+            .collect();
+        if !texts.is_empty() {
+            said.insert(id.clone(), texts);
+        }
+    }
+    said
+}
+
+/// What a pattern uses: variables, and messages it references.
+#[derive(Default)]
+struct Uses {
+    vars: BTreeSet<String>,
+    messages: BTreeSet<String>,
+}
+
+/// The variable of the placeable that ends a pattern (after any trailing whitespace).
+fn last_variable(p: &ast::Pattern<&str>) -> Option<String> {
+    let last = p
+        .elements
+        .iter()
+        .rev()
+        .find(|e| !matches!(e, ast::PatternElement::TextElement { value } if value.trim().is_empty()))?;
+    match last {
+        ast::PatternElement::Placeable {
+            expression: ast::Expression::Inline(ast::InlineExpression::VariableReference { id }),
+        } => Some(id.name.to_string()),
+        _ => None,
+    }
+}
+
+fn pattern_vars(p: &ast::Pattern<&str>, out: &mut Uses) {
     for el in &p.elements {
         if let ast::PatternElement::Placeable { expression } = el {
             expression_vars(expression, out);
@@ -180,7 +337,7 @@ fn pattern_vars(p: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
     }
 }
 
-fn expression_vars(e: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
+fn expression_vars(e: &ast::Expression<&str>, out: &mut Uses) {
     match e {
         ast::Expression::Inline(i) => inline_vars(i, out),
         ast::Expression::Select { selector, variants } => {
@@ -192,10 +349,13 @@ fn expression_vars(e: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
     }
 }
 
-fn inline_vars(i: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
+fn inline_vars(i: &ast::InlineExpression<&str>, out: &mut Uses) {
     match i {
         ast::InlineExpression::VariableReference { id } => {
-            out.insert(id.name.to_string());
+            out.vars.insert(id.name.to_string());
+        }
+        ast::InlineExpression::MessageReference { id, .. } => {
+            out.messages.insert(id.name.to_string());
         }
         ast::InlineExpression::FunctionReference { arguments, .. } => {
             arguments.positional.iter().for_each(|a| inline_vars(a, out));
@@ -210,14 +370,90 @@ fn inline_vars(i: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
 mod tests {
     use super::*;
 
-    fn locales_with(bg: &str, en: &str) -> (tempfile::TempDir, Locales) {
+    const FACTS: &str = r#"
+[fact.call-web]
+kind = "web"
+value = "https://call.sofia.bg"
+confidence = "high"
+source = "call.sofia.bg"
+checked = "2026-12"
+
+[fact.call-phone]
+kind = "number"
+value = "0700 17 310"
+confidence = "high"
+source = "svc.sofia.bg"
+checked = "2026-12"
+link = "call-web"
+
+[fact.tax-first]
+kind = "date"
+value = "30 June"
+bg = "30 юни"
+confidence = "high"
+source = "ЗМДТ"
+checked = "2026-12"
+link = "call-web"
+
+[fact.toplo-phone]
+kind = "number"
+value = "0700 11 111"
+confidence = "med"
+source = "one news report"
+checked = "2026-12"
+link = "call-web"
+"#;
+
+    fn try_locales(bg: &str, en: &str) -> (tempfile::TempDir, Result<Locales, Vec<String>>) {
         let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(FACTS_FILE), FACTS).unwrap();
         for (lang, text) in [("bg", bg), ("en", en)] {
             std::fs::create_dir_all(dir.path().join(lang)).unwrap();
             std::fs::write(dir.path().join(lang).join("test.ftl"), text).unwrap();
         }
-        let locales = Locales::load(dir.path()).unwrap();
+        let locales = Locales::load(dir.path()).map_err(|e| e.iter().map(|e| e.to_string()).collect());
         (dir, locales)
+    }
+
+    fn locales_with(bg: &str, en: &str) -> (tempfile::TempDir, Locales) {
+        let (dir, locales) = try_locales(bg, en);
+        (dir, locales.unwrap())
+    }
+
+    #[test]
+    fn a_message_says_its_facts_in_its_own_language() {
+        let bg = "tax = До { $fact-tax-first }: { $fact-call-phone }\n    { $fact-call-web }\n";
+        let en = "tax = By { $fact-tax-first }: { $fact-call-phone }\n    { $fact-call-web }\n";
+        let (_dir, l) = locales_with(bg, en);
+        assert_eq!(l.render(Lang::Bg, &Msg::new("tax")), "До 30 юни: 0700 17 310\nhttps://call.sofia.bg");
+        assert_eq!(l.render(Lang::En, &Msg::new("tax")), "By 30 June: 0700 17 310\nhttps://call.sofia.bg");
+        assert_eq!(l.catalog[&Lang::Bg]["tax"].ends_with.as_deref(), Some("fact-call-web"));
+    }
+
+    #[test]
+    fn a_referenced_message_gets_its_facts_too() {
+        let text = "call = { $fact-call-phone }\nhelp = Обадете се: { call }\n";
+        let (_dir, l) = locales_with(text, text);
+        assert_eq!(l.render(Lang::Bg, &Msg::new("help")), "Обадете се: 0700 17 310");
+    }
+
+    #[test]
+    fn an_unknown_or_med_fact_is_refused_at_file_and_line() {
+        let text = "ok = fine\ncall = { $fact-call-phon }\nheat = { $fact-toplo-phone }\n";
+        let (_dir, l) = try_locales(text, text);
+        let e = l.unwrap_err();
+        assert!(e.iter().any(|e| e.contains("bg/test.ftl:2:") && e.contains("has no fact \"call-phon\"")), "{e:?}");
+        assert!(e.iter().any(|e| e.contains("bg/test.ftl:3:") && e.contains("MED")), "{e:?}");
+    }
+
+    #[test]
+    fn locales_without_a_facts_file_do_not_load() {
+        let dir = tempfile::tempdir().unwrap();
+        for lang in ["bg", "en"] {
+            std::fs::create_dir_all(dir.path().join(lang)).unwrap();
+        }
+        let e = Locales::load(dir.path()).unwrap_err();
+        assert!(e[0].to_string().contains("facts.toml:0: cannot read the facts file"), "{e:?}");
     }
 
     fn stops(n: f64) -> Msg {

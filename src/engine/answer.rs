@@ -54,6 +54,18 @@ pub fn check(ask: &Ask, answer: &Answer, places: &Places, today: NaiveDate) -> O
     }
 }
 
+/// The choice that free words name ("светофарът мига" names the traffic light), when the
+/// words of exactly one choice appear in `words` (see `Classifier::words`).
+pub fn choice_by_words(ask: &Ask, words: &[String]) -> Option<Slot> {
+    let named: Vec<usize> = (0..ask.choices.len())
+        .filter(|&i| ask.choices[i].words.iter().any(|w| words.iter().any(|t| t.starts_with(w.as_str()))))
+        .collect();
+    match named.as_slice() {
+        [i] => choice(ask, *i),
+        _ => None,
+    }
+}
+
 fn choice(ask: &Ask, i: usize) -> Option<Slot> {
     let c = ask.choices.get(i)?;
     Some(Slot::Choice { value: c.value.clone(), label: c.label.clone() })

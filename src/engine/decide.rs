@@ -59,7 +59,13 @@ pub fn decide(flows: &Flows, u: &Understanding) -> Decision {
     }
     let (i1, s1) = best;
     let runner_up = ranked.iter().find(|(i, _)| flow_of(*i) != flow_of(i1)).map_or(0.0, |r| r.1.min(s1));
-    if s1 >= settings.accept && s1 - runner_up >= settings.margin {
+    // Sure enough, or far ahead of every other flow: a long message scores low on every
+    // intent, and what counts there is how clearly one leads. Not for a guard (danger to
+    // life): sending someone to 112 on a weak likeness ("вход Б, етаж 4, апартамент 12" is
+    // near "гори апартамент на третия етаж") alarms them; its patterns catch the real ones.
+    let sure = s1 >= settings.accept && s1 - runner_up >= settings.margin;
+    let leads = s1 >= settings.suggest && runner_up <= settings.lead * s1 && !flows.intent(i1).1.guard;
+    if sure || leads {
         return Decision::Answer { intent: i1, score: s1 };
     }
     if s1 < settings.suggest {

@@ -19,7 +19,7 @@ pub struct Flow {
     pub id: String,
     /// Fluent id of the flow's name, used on buttons.
     pub title: String,
-    /// What the flow is about: a programme topic, `human` or `general`.
+    /// What the flow is about: an area of `dialogs/areas.toml`, or `general` (small talk).
     pub topic: String,
     pub start: String,
     pub intents: Vec<Intent>,
@@ -91,12 +91,18 @@ pub struct Ask {
     pub next: Target,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// The citizen's first message may answer this (text) question when it describes rather
+    /// than asks: "a tree fell on the pavement in front of block 215" is the description.
+    pub from_first: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct Choice {
     pub value: String,
     pub label: String,
+    /// Beginnings of words that name this choice in free text ("дупк", "dupk", "pothole"),
+    /// lowercase; Latin-typed Bulgarian is also read in Cyrillic before matching.
+    pub words: Vec<String>,
 }
 
 /// The kinds of answer an ask step accepts.
@@ -148,7 +154,7 @@ struct RawFile {
 struct RawFlow {
     id: Spanned<String>,
     title: Spanned<String>,
-    topic: String,
+    topic: Spanned<String>,
     start: Spanned<String>,
 }
 
@@ -189,6 +195,8 @@ struct RawStep {
     optional: bool,
     min: Option<f64>,
     max: Option<f64>,
+    #[serde(default)]
+    from_first: bool,
     branch: Option<String>,
     #[serde(default)]
     cases: BTreeMap<String, Spanned<String>>,
@@ -211,6 +219,8 @@ struct RawButton {
 struct RawChoice {
     value: String,
     label: Spanned<String>,
+    #[serde(default)]
+    words: Vec<String>,
 }
 
 /// Where a Fluent id is used, so a missing message can be reported at its use.
@@ -236,6 +246,8 @@ pub(crate) struct ParsedFlow {
     pub flow: Flow,
     pub targets: Vec<PendingTarget>,
     pub messages: Vec<MessageUse>,
+    /// Where the flow's topic is written, for a topic that is not an area.
+    pub topic_line: usize,
 }
 
 /// Names of flows and steps go into callback data (at most 64 bytes), so they are short ASCII.
@@ -337,6 +349,12 @@ pub(crate) fn parse_flow(path: &Path, source: &str) -> Result<ParsedFlow, LoadEr
             if expect == Expect::Choice && s.choices.is_empty() {
                 return Err(err(at, format!("step \"{name}\" expects a choice but lists no choices")));
             }
+            if s.from_first && expect != Expect::Text {
+                return Err(err(
+                    at,
+                    format!("step \"{name}\" takes its answer from the first message, which needs expect = \"text\""),
+                ));
+            }
             if expect != Expect::Choice && !s.choices.is_empty() {
                 return Err(err(at, format!("step \"{name}\" lists choices but expects {expect:?}")));
             }
@@ -352,7 +370,11 @@ pub(crate) fn parse_flow(path: &Path, source: &str) -> Result<ParsedFlow, LoadEr
                 choices: s
                     .choices
                     .iter()
-                    .map(|c| Choice { value: c.value.clone(), label: use_message(&c.label) })
+                    .map(|c| Choice {
+                        value: c.value.clone(),
+                        label: use_message(&c.label),
+                        words: c.words.iter().map(|w| crate::nlu::normalize::normalize(w)).collect(),
+                    })
                     .collect(),
                 retry: s.retry.as_ref().map(&mut use_message),
                 retries: s.retries.unwrap_or(2),
@@ -361,6 +383,7 @@ pub(crate) fn parse_flow(path: &Path, source: &str) -> Result<ParsedFlow, LoadEr
                 next: resolve(next, from)?,
                 min: s.min,
                 max: s.max,
+                from_first: s.from_first,
             })
         } else if let Some(slot) = &s.branch {
             let default =
@@ -427,11 +450,12 @@ pub(crate) fn parse_flow(path: &Path, source: &str) -> Result<ParsedFlow, LoadEr
     let flow = Flow {
         id,
         title: raw.flow.title.get_ref().clone(),
-        topic: raw.flow.topic.clone(),
+        topic: raw.flow.topic.get_ref().clone(),
         start,
         intents,
         steps,
         file: path.to_path_buf(),
     };
-    Ok(ParsedFlow { flow, targets, messages })
+    let topic_line = line(raw.flow.topic.span());
+    Ok(ParsedFlow { flow, targets, messages, topic_line })
 }

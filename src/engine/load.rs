@@ -6,7 +6,7 @@ use std::path::Path;
 
 pub use super::flow::MessageUse;
 use super::flow::{PendingTarget, StepKind, parse_flow};
-use super::{Flows, LoadError, Places, Settings, Target};
+use super::{Areas, Flows, LoadError, Places, Settings, Target};
 use crate::nlu::Classifier;
 
 /// Loads every `*.toml` in `dir` (flows, and `places.toml`). All problems are returned at
@@ -15,6 +15,7 @@ pub fn load_flows(dir: &Path, settings: Settings) -> Result<Flows, Vec<LoadError
     let mut errors = Vec::new();
     let mut parsed = Vec::new();
     let mut places = Places::default();
+    let mut areas = None;
     let mut paths: Vec<_> = match std::fs::read_dir(dir) {
         Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(e) => return Err(vec![LoadError::at(dir, 0, format!("cannot read the folder: {e}"))]),
@@ -29,6 +30,13 @@ pub fn load_flows(dir: &Path, settings: Settings) -> Result<Flows, Vec<LoadError
                 continue;
             }
         };
+        if path.file_name().is_some_and(|n| n == "areas.toml") {
+            match Areas::parse(path, &source) {
+                Ok(a) => areas = Some(a),
+                Err(e) => errors.push(e),
+            }
+            continue;
+        }
         if path.file_name().is_some_and(|n| n == "places.toml") {
             match Places::parse(path, &source) {
                 Ok(p) => places = p,
@@ -43,6 +51,27 @@ pub fn load_flows(dir: &Path, settings: Settings) -> Result<Flows, Vec<LoadError
     }
 
     let mut flows: Vec<_> = parsed.iter().map(|p| p.flow.clone()).collect();
+    let areas = match areas {
+        Some(a) => a,
+        None => {
+            errors.push(LoadError::at(&dir.join("areas.toml"), 0, "the list of topic areas is missing"));
+            Areas::default()
+        }
+    };
+    for p in &parsed {
+        if !areas.allows_topic(&p.flow.topic) {
+            let known: Vec<&str> = areas.names().collect();
+            errors.push(LoadError::at(
+                &p.flow.file,
+                p.topic_line,
+                format!(
+                    "topic \"{}\" is not an area of areas.toml ({}), nor \"general\"",
+                    p.flow.topic,
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
     let ids: BTreeSet<String> = flows.iter().map(|f| f.id.clone()).collect();
     for required in ["main", "human"] {
         if !ids.contains(required) {
@@ -140,7 +169,7 @@ pub fn load_flows(dir: &Path, settings: Settings) -> Result<Flows, Vec<LoadError
     let intents: Vec<(usize, usize)> =
         flows.iter().enumerate().flat_map(|(f, flow)| (0..flow.intents.len()).map(move |i| (f, i))).collect();
     let classifier = Classifier::build(intents.iter().map(|&(f, i)| &flows[f].intents[i]), places.words());
-    Ok(Flows { flows, places, classifier, settings, messages, intents, entries })
+    Ok(Flows { flows, places, classifier, settings, messages, intents, entries, areas })
 }
 
 fn from(step: &Option<String>) -> String {

@@ -31,6 +31,17 @@ impl District {
 #[derive(Debug, Clone, Default)]
 pub struct Places {
     pub districts: Vec<District>,
+    /// Where the city is: a location pin farther than this from its centre is questioned.
+    pub city: Option<City>,
+}
+
+/// The city as a circle on the map, generous enough to hold all of it.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct City {
+    /// Latitude and longitude of the centre.
+    pub centre: [f64; 2],
+    pub radius_km: f64,
 }
 
 #[derive(Deserialize)]
@@ -38,6 +49,7 @@ pub struct Places {
 struct RawPlaces {
     #[serde(default)]
     district: Vec<RawDistrict>,
+    city: Option<City>,
 }
 
 #[derive(Deserialize)]
@@ -75,7 +87,18 @@ impl Places {
                 District { id: d.id, bg: d.bg, en: d.en, keys }
             })
             .collect();
-        Ok(Places { districts })
+        Ok(Places { districts, city: raw.city })
+    }
+
+    /// Whether a location pin lies outside the city (false when no city is described).
+    pub fn outside(&self, lat: f64, lon: f64) -> bool {
+        let Some(city) = self.city else { return false };
+        // The haversine distance on a sphere of the Earth's mean radius.
+        let (la1, lo1) = (city.centre[0].to_radians(), city.centre[1].to_radians());
+        let (la2, lo2) = (lat.to_radians(), lon.to_radians());
+        let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+        let km = 2.0 * 6371.0 * h.sqrt().asin();
+        km > city.radius_km
     }
 
     /// Every word of every place name, as skeletons: understanding leaves them out, so that a
@@ -103,6 +126,46 @@ impl Places {
             .filter_map(|d| d.keys.iter().find(|k| hay.contains(&format!(" {k} "))).map(|k| (k.len(), d)))
             .max_by_key(|(len, _)| *len)
             .map(|(_, d)| d)
+    }
+}
+
+/// Words that make the place name after them a street's name ("бул. Витоша" is a boulevard,
+/// not the district Витоша).
+const STREET_WORDS: &[&str] =
+    &["бул", "ул", "улица", "булевард", "площад", "пл", "bul", "ul", "blvd", "boulevard", "street", "str", "st"];
+/// Words after which a place name is where something is ("в Лозенец", "in Lozenets").
+const IN_WORDS: &[&str] = &["в", "във", "кв", "жк", "v", "vav", "vuv", "kv", "jk", "zhk", "in"];
+
+impl Places {
+    /// A district named inside a longer message ("дупка на Витоша в Лозенец"): a name after
+    /// "в"/"in" wins over others, a longer name over a shorter one, and a name that follows a
+    /// street word ("бул.", "ul.") is a street, not a district.
+    pub fn find_in_message(&self, text: &str) -> Option<&District> {
+        let words: Vec<String> = skeleton(text).split(' ').map(str::to_string).collect();
+        let street: Vec<String> = STREET_WORDS.iter().map(|w| skeleton(w)).collect();
+        let inside: Vec<String> = IN_WORDS.iter().map(|w| skeleton(w)).collect();
+        let mut best: Option<((bool, usize), &District)> = None;
+        for d in &self.districts {
+            for k in &d.keys {
+                let key: Vec<&str> = k.split(' ').collect();
+                for start in 0..words.len() {
+                    let end = start + key.len();
+                    if end > words.len() || words[start..end].iter().zip(&key).any(|(w, k)| w != k) {
+                        continue;
+                    }
+                    let before = start.checked_sub(1).map(|i| words[i].as_str());
+                    if before.is_some_and(|b| street.iter().any(|s| s == b)) {
+                        continue;
+                    }
+                    let after_in = before.is_some_and(|b| inside.iter().any(|s| s == b));
+                    let rank = (after_in, k.len());
+                    if best.as_ref().is_none_or(|(r, _)| rank > *r) {
+                        best = Some((rank, d));
+                    }
+                }
+            }
+        }
+        best.map(|(_, d)| d)
     }
 }
 
@@ -145,5 +208,24 @@ estates = ["Младост 1"]
         assert!(p.find("в центъра").is_none());
         assert!(p.find("в банката").is_none());
         assert!(p.find("").is_none());
+    }
+
+    #[test]
+    fn a_district_inside_a_message_prefers_the_one_after_in_and_skips_street_names() {
+        let src = "[[district]]\nid = \"vitosha\"\nbg = \"Витоша\"\nen = \"Vitosha\"\n\n[[district]]\nid = \"lozenets\"\nbg = \"Лозенец\"\nen = \"Lozenets\"\n";
+        let p = Places::parse(Path::new("places.toml"), src).unwrap();
+        assert_eq!(p.find_in_message("дупка на Витоша в Лозенец").unwrap().id, "lozenets");
+        assert!(p.find_in_message("дупка на бул. Витоша пред блока").is_none());
+        assert_eq!(p.find_in_message("dupka v vitosha").unwrap().id, "vitosha");
+        assert!(p.find_in_message("дупка на пътя").is_none());
+    }
+
+    #[test]
+    fn a_pin_is_outside_the_city_beyond_its_radius() {
+        let src = "[city]\ncentre = [42.6977, 23.3219]\nradius_km = 30\n";
+        let p = Places::parse(Path::new("places.toml"), src).unwrap();
+        assert!(!p.outside(42.6506, 23.3794), "Mladost is in Sofia");
+        assert!(p.outside(42.1354, 24.7453), "Plovdiv is not");
+        assert!(!Places::default().outside(0.0, 0.0), "no city described, nothing questioned");
     }
 }

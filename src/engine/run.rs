@@ -1,14 +1,17 @@
-//! `step`: one citizen action in, one `Turn` out. Commands first, then the emergency guard,
-//! then the open question of a form, then understanding free text.
+//! `step`: one citizen action in, one `Turn` out. Commands first, then buttons, then the
+//! emergency guard, then the open question of a form (`forms`), then free text (`route`).
+//! Here: the turn's state, commands and buttons, and walking the steps of a flow.
+
+mod forms;
+mod route;
 
 use chrono::{DateTime, Utc};
 
-use super::answer::{self, Answer};
-use super::decide::{Decision, decide};
+use super::action::Action;
+use super::answer::Answer;
 use super::flow::{Ask, StepKind};
 use super::{Arg, Button, Effect, Flows, Incoming, Input, Msg, Reply, Session, Slot, Target, Turn, Understood};
 use crate::lang::Lang;
-use crate::nlu::Understanding;
 
 /// The messages the engine says itself; `locales/*/core.ftl` must have each of them.
 pub const CORE_MESSAGES: &[&str] = &[
@@ -17,17 +20,22 @@ pub const CORE_MESSAGES: &[&str] = &[
     "btn-skip",
     "btn-continue",
     "btn-restart",
+    "btn-resume",
     "btn-lang-bg",
     "btn-lang-en",
+    "btn-place-yes",
+    "btn-place-again",
     "lang-choose",
     "lang-set",
     "not-understood",
     "not-understood-human",
     "did-you-mean",
+    "also-asked",
     "cancelled",
     "nothing-to-cancel",
     "reset-done",
     "welcome-back",
+    "resume-offer",
     "session-lost",
     "unknown-command",
     "unsupported-input",
@@ -45,6 +53,7 @@ pub const CORE_MESSAGES: &[&str] = &[
     "retry-location",
     "retry-photo",
     "retry-district-or-location",
+    "place-far",
     "slot-photo",
 ];
 
@@ -66,6 +75,8 @@ pub fn step(flows: &Flows, session: Session, incoming: &Incoming, now: DateTime<
         nav: true,
         origin,
         repeating: false,
+        here: None,
+        lead: Vec::new(),
     };
     if cx.s.recovering {
         cx.s.recovering = false;
@@ -96,6 +107,12 @@ struct Cx<'a> {
     origin: Option<String>,
     /// Asking the open question again (its slot may hold an answer being corrected).
     repeating: bool,
+    /// The step whose message is being said, named on each reply; `None` while the engine
+    /// speaks for itself.
+    here: Option<Target>,
+    /// Messages of steps that go straight on (a `say` with `next` and no buttons): said in
+    /// the same bubble as the next message, before it.
+    lead: Vec<Msg>,
 }
 
 impl<'a> Cx<'a> {
@@ -115,7 +132,7 @@ impl<'a> Cx<'a> {
     }
 
     fn command(&mut self, name: &str, arg: &str) {
-        self.s.paused = None;
+        self.forget_paused();
         match name {
             "start" => {
                 self.leave_form();
@@ -149,45 +166,42 @@ impl<'a> Cx<'a> {
     }
 
     fn button(&mut self, data: &str) {
-        let parts: Vec<&str> = data.split(':').collect();
-        match parts.as_slice() {
-            ["g", flow, step] => {
-                let t = target(flow, step);
-                if self.flows.step_at(&t).is_some() {
-                    self.s.paused = None;
-                    self.begin(&t);
-                    self.go(t);
-                } else {
-                    self.stale();
+        let Some(action) = Action::parse(data) else { return self.stale() };
+        match action {
+            Action::Go(t) if self.flows.step_at(&t).is_some() => {
+                self.forget_paused();
+                self.s.pending = None;
+                self.begin(&t);
+                self.go(t);
+            }
+            Action::Choose { at, index } if self.waiting_at(&at) => self.answer(Answer::Choice(index)),
+            Action::Skip(at) if self.waiting_at(&at) => self.skip(),
+            Action::Lang(lang) => {
+                self.s.lang = lang;
+                self.s.lang_chosen = true;
+                self.say(Msg::new("lang-set"));
+                if !self.repeat_question() {
+                    self.go(target("main", "menu"));
                 }
             }
-            ["c", flow, step, i] if self.waiting_at(flow, step) => match i.parse::<usize>() {
-                Ok(i) => self.answer(Answer::Choice(i)),
-                Err(_) => self.stale(),
-            },
-            ["k", flow, step] if self.waiting_at(flow, step) => self.skip(),
-            ["l", code] => match Lang::parse(code) {
-                Some(lang) => {
-                    self.s.lang = lang;
-                    self.s.lang_chosen = true;
-                    self.say(Msg::new("lang-set"));
-                    if !self.repeat_question() {
-                        self.go(target("main", "menu"));
-                    }
+            Action::Menu => self.command("menu", ""),
+            Action::Human => {
+                // A person sees what the citizen had answered of a form they left for a moment.
+                if self.s.at.is_none() && self.s.paused.is_some() {
+                    self.resume_slots();
                 }
-                None => self.stale(),
-            },
-            ["m"] => self.command("menu", ""),
-            ["h"] => self.go(self.human()),
-            ["r", "c"] if self.s.paused.is_some() => {
-                self.s.at = self.s.paused.take();
+                self.go(self.human())
+            }
+            Action::Resume(true) if self.s.paused.is_some() => {
+                self.resume_slots();
                 self.repeat_question();
             }
-            ["r", "n"] if self.s.paused.is_some() => {
-                self.s.paused = None;
+            Action::Resume(false) if self.s.paused.is_some() => {
+                self.forget_paused();
                 self.leave_form();
                 self.go(target("main", "menu"));
             }
+            Action::Place(right) if self.s.pending.is_some() && self.in_form() => self.confirm_place(right),
             _ => self.stale(),
         }
     }
@@ -207,94 +221,39 @@ impl<'a> Cx<'a> {
         }
         if let Some(i) = u.guard {
             self.understood(i, 1.0);
-            self.leave_form();
+            // Danger to life comes first; a form under way waits, with what it collected.
+            let in_form = self.in_form();
+            if in_form {
+                self.pause();
+            } else {
+                self.leave_form();
+            }
             let goto = self.flows.intent(i).1.goto.clone();
             self.go(goto);
+            if in_form {
+                self.offer_resume();
+            }
             return;
         }
         if timed_out && self.in_form() {
-            self.s.paused = self.s.at.take();
+            self.pause();
             self.say_buttons(
                 Msg::new("welcome-back"),
-                vec![vec![button("btn-continue", "r:c"), button("btn-restart", "r:n")]],
+                vec![vec![
+                    button("btn-continue", &Action::Resume(true).to_string()),
+                    button("btn-restart", &Action::Resume(false).to_string()),
+                ]],
             );
             return;
         }
-        self.s.paused = None;
         if self.in_form() {
-            self.answer(Answer::Text(text));
+            self.form_text(text, &clipped, &u);
             return;
         }
-        self.route(&u);
-    }
-
-    /// Answers free text outside a form: at once, with "Did you mean ...?", or not at all.
-    fn route(&mut self, u: &Understanding) {
-        match decide(self.flows, u) {
-            Decision::Answer { intent, score } => self.decided(intent, score),
-            Decision::Suggest { intents, score } => {
-                let buttons = intents
-                    .into_iter()
-                    .map(|i| {
-                        let (flow, intent) = self.flows.intent(i);
-                        vec![Button { label: Msg::new(&flow.title), data: go_data(&intent.goto) }]
-                    })
-                    .collect();
-                self.understood = Some(Understood { intent: None, score, missed: false });
-                self.say_buttons(Msg::new("did-you-mean"), buttons);
-            }
-            Decision::Missed { score } => self.missed(score),
-        }
-    }
-
-    fn decided(&mut self, i: usize, score: f32) {
-        self.understood(i, score);
-        self.s.misses = 0;
-        let intent = self.flows.intent(i).1;
-        self.begin(&intent.goto);
-        for (slot, value) in &intent.set {
-            if let Some(label) = self.choice_label(&intent.goto.flow, slot, value) {
-                self.s.slots.insert(slot.clone(), Slot::Choice { value: value.clone(), label });
-            }
-        }
-        self.go(intent.goto.clone());
-    }
-
-    /// Going to an entry point starts afresh: answers of an earlier form are forgotten, except
-    /// on the way to a person, who should see them.
-    fn begin(&mut self, t: &Target) {
-        if t.flow != "human" && self.flows.entries.contains(t) {
-            self.s.slots.clear();
-        }
-    }
-
-    fn choice_label(&self, flow: &str, slot: &str, value: &str) -> Option<String> {
-        self.flows.flow(flow)?.steps.values().find_map(|st| match &st.kind {
-            StepKind::Ask(a) if a.slot == slot => a.choices.iter().find(|c| c.value == value).map(|c| c.label.clone()),
-            _ => None,
-        })
-    }
-
-    fn understood(&mut self, i: usize, score: f32) {
-        let (flow, intent) = self.flows.intent(i);
-        self.understood = Some(Understood { intent: Some(format!("{}.{}", flow.id, intent.id)), score, missed: false });
-    }
-
-    fn missed(&mut self, score: f32) {
-        self.understood = Some(Understood { intent: None, score, missed: true });
-        self.s.misses = self.s.misses.saturating_add(1);
-        if self.s.misses >= 2 {
-            let mut rows = vec![vec![button("btn-human", "h")]];
-            rows.extend(self.menu_buttons());
-            self.say_buttons(Msg::new("not-understood-human"), rows);
-            self.nav = false;
-        } else {
-            self.say_with_menu(Msg::new("not-understood"));
-        }
+        self.route(&clipped, &u);
     }
 
     fn attachment(&mut self, answer: Answer) {
-        self.s.paused = None;
         if self.in_form() {
             self.answer(answer);
         } else {
@@ -316,43 +275,21 @@ impl<'a> Cx<'a> {
         self.current_ask().is_some()
     }
 
-    fn waiting_at(&self, flow: &str, step: &str) -> bool {
-        self.s.at.as_ref().is_some_and(|t| t.flow == flow && t.step == step) && self.in_form()
+    fn waiting_at(&self, at: &Target) -> bool {
+        self.s.at.as_ref() == Some(at) && self.in_form()
     }
 
-    fn answer(&mut self, answer: Answer) {
-        let Some((at, ask)) = self.current_ask() else { return self.stale() };
-        let today = self.now.date_naive();
-        match answer::check(ask, &answer, &self.flows.places, today) {
-            Some(slot) => {
-                self.s.slots.insert(ask.slot.clone(), slot);
-                self.s.retries = 0;
-                self.go(ask.next.clone());
-            }
-            None => {
-                self.s.retries = self.s.retries.saturating_add(1);
-                if self.s.retries > ask.retries {
-                    self.s.retries = 0;
-                    self.say(Msg::new("retry-give-up"));
-                    self.go(ask.on_fail.clone());
-                } else {
-                    let retry = ask.retry.clone().unwrap_or_else(|| ask.expect.default_retry().to_string());
-                    let buttons = self.ask_buttons(&at, ask);
-                    let msg = self.msg(&retry);
-                    self.say_buttons(msg, buttons);
-                }
-            }
+    /// Going to an entry point starts afresh: answers of an earlier form are forgotten, except
+    /// on the way to a person, who should see them.
+    fn begin(&mut self, t: &Target) {
+        if t.flow != "human" && self.flows.entries.contains(t) {
+            self.s.slots.clear();
         }
     }
 
-    fn skip(&mut self) {
-        let Some((_, ask)) = self.current_ask() else { return self.stale() };
-        if !ask.optional {
-            return self.stale();
-        }
-        self.s.slots.remove(&ask.slot);
-        self.s.retries = 0;
-        self.go(ask.next.clone());
+    fn understood(&mut self, i: usize, score: f32) {
+        let (flow, intent) = self.flows.intent(i);
+        self.understood = Some(Understood { intent: Some(format!("{}.{}", flow.id, intent.id)), score, missed: false });
     }
 
     /// Asks the open question again; false when there is none.
@@ -371,7 +308,10 @@ impl<'a> Cx<'a> {
     fn choose_language(&mut self) {
         self.say_buttons(
             Msg::new("lang-choose"),
-            vec![vec![button("btn-lang-bg", "l:bg"), button("btn-lang-en", "l:en")]],
+            vec![vec![
+                button("btn-lang-bg", &Action::Lang(Lang::Bg).to_string()),
+                button("btn-lang-en", &Action::Lang(Lang::En).to_string()),
+            ]],
         );
     }
 
@@ -388,26 +328,75 @@ impl<'a> Cx<'a> {
         self.s.at = None;
         self.s.slots.clear();
         self.s.retries = 0;
+        self.s.pending = None;
     }
 
-    /// Runs steps from `t` until one waits for the citizen.
-    fn go(&mut self, mut t: Target) {
+    /// Leaves the form under way for a moment, keeping its place and its answers.
+    fn pause(&mut self) {
+        self.s.paused = self.s.at.take();
+        self.s.paused_slots = std::mem::take(&mut self.s.slots);
+        self.s.retries = 0;
+        self.s.pending = None;
+    }
+
+    /// Back to the paused form, with its answers.
+    fn resume_slots(&mut self) {
+        self.s.at = self.s.paused.take();
+        self.s.slots = std::mem::take(&mut self.s.paused_slots);
+    }
+
+    fn forget_paused(&mut self) {
+        self.s.paused = None;
+        self.s.paused_slots.clear();
+    }
+
+    /// Offers to go back to the paused form, on the turn's last message.
+    fn offer_resume(&mut self) {
+        if self.s.paused.is_none() {
+            return;
+        }
+        let resume = vec![button("btn-resume", &Action::Resume(true).to_string())];
+        match self.replies.last_mut() {
+            Some(last) => last.buttons.insert(0, resume),
+            None => self.say_buttons(Msg::new("resume-offer"), vec![resume]),
+        }
+    }
+
+    /// Runs steps from `t` until one waits for the citizen. What the steps say is named with
+    /// the step that said it.
+    fn go(&mut self, t: Target) {
+        let outer = self.here.take();
+        self.walk(t);
+        self.here = outer;
+    }
+
+    fn walk(&mut self, mut t: Target) {
         for _ in 0..MAX_STEPS_PER_TURN {
+            self.here = Some(t.clone());
             if t.flow != "human" && self.s.at.as_ref().is_some_and(|at| at.flow != t.flow) {
                 self.s.slots.clear();
             }
             self.s.at = Some(t.clone());
             let Some(step) = self.flows.step_at(&t) else {
                 // Loading checks every target, so this is a bug; never leave the citizen stuck.
+                self.here = None;
                 self.leave_form();
                 return self.say_with_menu(Msg::new("not-understood"));
             };
             self.nav = true;
             match &step.kind {
+                StepKind::Say { message, buttons, next: Some(n), .. } if buttons.is_empty() => {
+                    // Goes straight on: said in one bubble with what follows.
+                    let msg = self.msg(message);
+                    self.lead.push(msg);
+                    t = n.clone();
+                }
                 StepKind::Say { message, buttons, next, nav } => {
                     let rows = buttons
                         .iter()
-                        .map(|b| vec![Button { label: Msg::new(&b.label), data: go_data(&b.goto) }])
+                        .map(|b| {
+                            vec![Button { label: Msg::new(&b.label), data: Action::Go(b.goto.clone()).to_string() }]
+                        })
                         .collect();
                     let msg = self.msg(message);
                     self.say_buttons(msg, rows);
@@ -433,21 +422,7 @@ impl<'a> Cx<'a> {
                         .map_or_else(|| default.clone(), |(_, t)| t.clone());
                 }
                 StepKind::Escalate { message, next } => {
-                    let (flow, mut topic) =
-                        self.flows.flow(&t.flow).map(|f| (f.id.clone(), f.topic.clone())).unwrap_or_default();
-                    let reason = if topic == "human" { "person" } else { "step" };
-                    if let Some(origin) = self
-                        .origin
-                        .as_ref()
-                        .filter(|o| topic == "human" && !["general", "human", "none"].contains(&o.as_str()))
-                    {
-                        topic = origin.clone();
-                    }
-                    let slots = self.s.slots.clone();
-                    let msg = self.msg(message.as_deref().unwrap_or("escalated"));
-                    self.say(msg);
-                    let reply = self.replies.len() - 1;
-                    self.effects.push(Effect::Escalate { flow, topic, reason: reason.into(), slots, reply });
+                    self.escalate(&t, message.as_deref());
                     match next {
                         Some(n) => t = n.clone(),
                         None => {
@@ -470,8 +445,28 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        self.here = None;
         self.leave_form();
         self.say_with_menu(Msg::new("not-understood"));
+    }
+
+    /// Hands the conversation to staff with what the form collected; the topic is the flow's,
+    /// or for a person asked for from within a topic, that topic.
+    fn escalate(&mut self, at: &Target, message: Option<&str>) {
+        let (flow, mut topic) = self.flows.flow(&at.flow).map(|f| (f.id.clone(), f.topic.clone())).unwrap_or_default();
+        let reason = if topic == "human" { "person" } else { "step" };
+        if let Some(origin) = self
+            .origin
+            .as_ref()
+            .filter(|o| topic == "human" && !["general", "human", "none", "emergency"].contains(&o.as_str()))
+        {
+            topic = origin.clone();
+        }
+        let slots = self.s.slots.clone();
+        let msg = self.msg(message.unwrap_or("escalated"));
+        self.say(msg);
+        let reply = self.replies.len() - 1;
+        self.effects.push(Effect::Escalate { flow, topic, reason: reason.into(), slots, reply });
     }
 
     fn ask_buttons(&self, at: &Target, ask: &Ask) -> Vec<Vec<Button>> {
@@ -479,10 +474,12 @@ impl<'a> Cx<'a> {
             .choices
             .iter()
             .enumerate()
-            .map(|(i, c)| vec![Button { label: Msg::new(&c.label), data: format!("c:{}:{}:{i}", at.flow, at.step) }])
+            .map(|(index, c)| {
+                vec![Button { label: Msg::new(&c.label), data: Action::Choose { at: at.clone(), index }.to_string() }]
+            })
             .collect();
         if ask.optional {
-            rows.push(vec![button("btn-skip", &format!("k:{}:{}", at.flow, at.step))]);
+            rows.push(vec![button("btn-skip", &Action::Skip(at.clone()).to_string())]);
         }
         rows
     }
@@ -490,9 +487,10 @@ impl<'a> Cx<'a> {
     /// The main menu's buttons, to offer after a message that leaves the citizen without a way on.
     fn menu_buttons(&self) -> Vec<Vec<Button>> {
         match self.flows.step_at(&target("main", "menu")).map(|s| &s.kind) {
-            Some(StepKind::Say { buttons, .. }) => {
-                buttons.iter().map(|b| vec![Button { label: Msg::new(&b.label), data: go_data(&b.goto) }]).collect()
-            }
+            Some(StepKind::Say { buttons, .. }) => buttons
+                .iter()
+                .map(|b| vec![Button { label: Msg::new(&b.label), data: Action::Go(b.goto.clone()).to_string() }])
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -528,7 +526,8 @@ impl<'a> Cx<'a> {
 
     fn say_buttons(&mut self, text: Msg, buttons: Vec<Vec<Button>>) {
         self.nav = true;
-        self.replies.push(Reply { text, buttons });
+        let lead = std::mem::take(&mut self.lead);
+        self.replies.push(Reply { lead, text, buttons, from: self.here.clone() });
     }
 
     fn say_with_menu(&mut self, text: Msg) {
@@ -538,6 +537,10 @@ impl<'a> Cx<'a> {
     }
 
     fn finish(mut self) -> Turn {
+        // A message that was to lead into another, when nothing followed, is said alone.
+        if let Some(last) = self.lead.pop() {
+            self.say(last);
+        }
         let at_menu = self.s.at.as_ref().is_some_and(|t| t.flow == "main" && t.step == "menu");
         // No [Talk to a person] right after a handover, or inside the human flow.
         let with_human = self.effects.is_empty() && self.s.at.as_ref().is_none_or(|t| t.flow != "human");
@@ -550,11 +553,11 @@ impl<'a> Cx<'a> {
             let mut row = Vec::new();
             let has = |data: &str| last.buttons.iter().flatten().any(|b| b.data == data);
             if !at_menu && !has("m") && !has("g:main:menu") {
-                row.push(button("btn-menu", "m"));
+                row.push(button("btn-menu", &Action::Menu.to_string()));
             }
             let to_human = last.buttons.iter().flatten().any(|b| b.data.starts_with("g:human:"));
             if with_human && !has("h") && !to_human {
-                row.push(button("btn-human", "h"));
+                row.push(button("btn-human", &Action::Human.to_string()));
             }
             if !row.is_empty() {
                 last.buttons.push(row);
@@ -572,8 +575,4 @@ fn target(flow: &str, step: &str) -> Target {
 
 fn button(label: &str, data: &str) -> Button {
     Button { label: Msg::new(label), data: data.to_string() }
-}
-
-fn go_data(t: &Target) -> String {
-    format!("g:{}:{}", t.flow, t.step)
 }

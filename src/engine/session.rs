@@ -30,8 +30,19 @@ pub struct Session {
     pub last_active: Option<DateTime<Utc>>,
     /// The buttons of the last turn, so that typing a label or its number can press one.
     pub offered: Vec<Button>,
-    /// A form left when the session timed out, waiting for "continue" or "start over".
+    /// A form left for a moment (the session timed out, an emergency, a question in between),
+    /// waiting for "continue" or "start over".
     pub paused: Option<Target>,
+    /// The answers of the paused form, kept while the citizen is elsewhere.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub paused_slots: BTreeMap<String, Slot>,
+    /// The flow of the last question answered, so that a short follow-up ("а какви документи
+    /// трябват?") is read in its topic.
+    #[serde(default)]
+    pub context: Option<String>,
+    /// An answer waiting for the citizen's confirmation (a location far outside the city).
+    #[serde(default)]
+    pub pending: Option<Slot>,
     /// Set by `restore` when the stored session could not be read; never stored.
     #[serde(skip)]
     pub recovering: bool,
@@ -50,6 +61,9 @@ impl Session {
             last_active: None,
             offered: Vec::new(),
             paused: None,
+            paused_slots: BTreeMap::new(),
+            context: None,
+            pending: None,
             recovering: false,
         }
     }
