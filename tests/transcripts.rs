@@ -1,16 +1,24 @@
-//! Runs every conversation in `tests/transcripts/**/*.txt` against the real `dialogs/` and
-//! `locales/`, in-process, and reports every failing file at once with expected and actual
-//! side by side. `BLESS=1` rewrites the expected lines. A name given on the command line
-//! (`cargo test --test transcripts -- housing`) runs only the files whose path contains it.
-//! The format is described in `tests/transcripts/README.md`.
+//! Runs every conversation in `tests/transcripts/**/*.txt` through the real shell (the
+//! assistant over a fresh SQLite file per transcript: the engine, cases, privacy commands,
+//! ratings) with the real `dialogs/` and `locales/`, in-process, and reports every failing
+//! file at once with expected and actual side by side. `BLESS=1` rewrites the expected lines.
+//! A name given on the command line (`cargo test --test transcripts -- housing`) runs only the
+//! files whose path contains it. The format is described in `tests/transcripts/README.md`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
-use sofia_bot::channels::{Outgoing, console, press_typed_button, respond};
-use sofia_bot::engine::{Effect, Flows, Incoming, Input, Session, Settings, epoch, load_flows};
+use sofia_bot::channels::{Assistant, Outgoing, Shown, console};
+use sofia_bot::engine::{Input, Settings, epoch, load_flows};
 use sofia_bot::i18n::Locales;
 use sofia_bot::lang::Lang;
+use sofia_bot::staff::cases::{CaseRef, EventKind, Source, Staffer};
+use sofia_bot::staff::desk::StaffAct;
+use sofia_bot::store::{CaseWrite, Durability, Finish, Store};
+
+/// The chat every transcript talks in.
+const CHAT: &str = "transcript";
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -18,28 +26,41 @@ fn main() {
     let locales = Locales::load(&root.join("locales")).unwrap_or_else(|e| panic!("locales: {e:?}"));
     let bless = std::env::var("BLESS").is_ok_and(|v| v == "1");
     let filter: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
 
     let mut files = Vec::new();
     collect(&root.join("tests/transcripts"), &mut files);
     files.sort();
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let mut assistant = runtime.block_on(async {
+        let store = Store::open(&scratch.path().join("first.db"), Durability::Normal).await.expect("a store");
+        Assistant { flows, locales, store, cases: Default::default(), privacy: Default::default() }
+    });
     let (mut passed, mut failed) = (0, Vec::new());
-    for file in files {
-        let shown = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+    for (n, file) in files.iter().enumerate() {
+        let shown = file.strip_prefix(root).unwrap_or(file).display().to_string();
         if !filter.is_empty() && !filter.iter().any(|f| shown.contains(f.as_str())) {
             continue;
         }
-        let expected = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{shown}: {e}"));
-        let actual = run(&flows, &locales, &expected);
+        let expected = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{shown}: {e}"));
+        let actual = runtime.block_on(async {
+            // A fresh database for each conversation.
+            let store =
+                Store::open(&scratch.path().join(format!("{n}.db")), Durability::Normal).await.expect("a store");
+            std::mem::replace(&mut assistant.store, store).close().await;
+            Transcript::new(&assistant, &expected).run(&expected).await
+        });
         if actual == expected {
             passed += 1;
         } else if bless {
-            std::fs::write(&file, &actual).unwrap_or_else(|e| panic!("{shown}: {e}"));
+            std::fs::write(file, &actual).unwrap_or_else(|e| panic!("{shown}: {e}"));
             println!("blessed {shown}");
             passed += 1;
         } else {
             failed.push((shown, side_by_side(&expected, &actual)));
         }
     }
+    runtime.block_on(assistant.store.close());
     for (name, diff) in &failed {
         println!("\n--- {name}: expected | actual\n{diff}");
     }
@@ -62,79 +83,159 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Replays the script lines of a transcript and writes it out again with the actual answers.
-fn run(flows: &Flows, locales: &Locales, source: &str) -> String {
-    let channel_lang =
-        source.lines().find_map(|l| l.strip_prefix("# telegram-language:")).and_then(|v| Lang::parse(v.trim()));
-    let mut session = Session::new(channel_lang.unwrap_or_default());
-    let mut now: DateTime<Utc> = epoch();
-    let mut out = String::new();
-    for line in source.lines() {
-        match line.chars().next() {
-            Some('<' | '|' | '=' | '!') => continue,
-            Some('~') => {
-                out.push_str(line);
-                out.push('\n');
-                now += parse_duration(line[1..].trim()).unwrap_or_else(|| panic!("bad clock line: {line}"));
-            }
-            Some('>') => {
-                out.push_str(line);
-                out.push('\n');
-                let typed = line.strip_prefix("> ").or_else(|| line.strip_prefix('>')).unwrap_or_default();
-                let input = match typed.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
-                    Some(label) => match find_button(&session, locales, label) {
-                        Some(data) => Input::Button { data },
-                        None => {
-                            out.push_str(&format!("< (no button \"{label}\" on offer)\n"));
-                            continue;
-                        }
-                    },
-                    None => press_typed_button(console::parse_line(typed), &session, flows, locales),
-                };
-                let incoming = Incoming { input, channel_lang };
-                let (turn, said) = respond(flows, locales, session, &incoming, now);
-                write_said(&mut out, &said);
-                for Effect::Escalate { topic, slots, .. } in &turn.effects {
-                    let mut l = format!("! escalate {topic}");
-                    for (k, v) in slots {
-                        let v = v.value();
-                        if v.contains(' ') { l += &format!(" {k}=\"{v}\"") } else { l += &format!(" {k}={v}") }
-                    }
-                    out.push_str(&l);
-                    out.push('\n');
+/// One conversation being replayed.
+struct Transcript<'a> {
+    a: &'a Assistant,
+    channel_lang: Option<Lang>,
+    now: DateTime<Utc>,
+    /// The buttons of every message shown, the latest turn's last: what `> [Label]` presses.
+    shown: Vec<Vec<Shown>>,
+    out: String,
+}
+
+impl<'a> Transcript<'a> {
+    fn new(a: &'a Assistant, source: &str) -> Transcript<'a> {
+        let channel_lang =
+            source.lines().find_map(|l| l.strip_prefix("# telegram-language:")).and_then(|v| Lang::parse(v.trim()));
+        Transcript { a, channel_lang, now: epoch(), shown: Vec::new(), out: String::new() }
+    }
+
+    /// Replays the script lines and writes the transcript out again with the actual answers.
+    async fn run(mut self, source: &str) -> String {
+        for line in source.lines() {
+            match line.chars().next() {
+                Some('<' | '|' | '=' | '!') => continue,
+                Some('~') => {
+                    self.echo(line);
+                    self.now += parse_duration(line[1..].trim()).unwrap_or_else(|| panic!("bad clock line: {line}"));
                 }
-                session = turn.session;
-                now += Duration::seconds(5);
+                Some('>') => {
+                    self.echo(line);
+                    let typed = line.strip_prefix("> ").or_else(|| line.strip_prefix('>')).unwrap_or_default();
+                    self.citizen(typed).await;
+                    self.now += Duration::seconds(5);
+                }
+                Some('@') if line.starts_with("@staff") => {
+                    self.echo(line);
+                    self.staff(line.trim_start_matches("@staff").trim()).await;
+                    self.now += Duration::seconds(5);
+                }
+                _ => self.echo(line),
             }
-            _ => {
-                out.push_str(line);
-                out.push('\n');
+        }
+        self.out
+    }
+
+    fn echo(&mut self, line: &str) {
+        self.out.push_str(line);
+        self.out.push('\n');
+    }
+
+    /// The citizen writes `typed`, or presses the button `[Label]` of a message shown.
+    async fn citizen(&mut self, typed: &str) {
+        let input = match typed.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            Some(label) => match self.button(label) {
+                Some(data) => Input::Button { data },
+                None => return self.echo(&format!("< (no button \"{label}\" on offer)")),
+            },
+            None => console::parse_line(typed),
+        };
+        let a = self.a;
+        let channel = console::CHANNEL;
+        let prepared = a.prepare(channel, CHAT, input, self.channel_lang, self.now).await.expect("a turn");
+        let cases = prepared.record.cases.clone();
+        let files: Vec<String> = prepared.files.iter().map(|f| f.name.clone()).collect();
+        let (said, _) = a.commit(channel, CHAT, prepared, self.now).await.expect("the turn commits");
+        self.say(&said);
+        self.cases(&cases);
+        if !files.is_empty() {
+            self.echo(&format!("! files {}", files.join(" ")));
+        }
+    }
+
+    /// The newest shown button with this label.
+    fn button(&self, label: &str) -> Option<String> {
+        self.shown.iter().rev().flatten().find(|b| b.label == label).map(|b| b.data.clone())
+    }
+
+    /// A staff member acts on the chat's latest case: `reply TEXT`, `close [NOTE]`, `take`,
+    /// `note TEXT`, `reopen`.
+    async fn staff(&mut self, command: &str) {
+        let (verb, rest) = command.split_once(' ').unwrap_or((command, ""));
+        let act = match verb {
+            "reply" => StaffAct::Reply(rest.to_string()),
+            "close" => StaffAct::Close(Some(rest.to_string()).filter(|n| !n.trim().is_empty())),
+            "take" => StaffAct::Take,
+            "note" => StaffAct::Note(rest.to_string()),
+            "reopen" => StaffAct::Reopen,
+            other => panic!("unknown staff action {other:?} (reply, close, take, note, reopen)"),
+        };
+        let a = self.a;
+        let case = a.store.chat_cases(console::CHANNEL, CHAT).await.expect("cases").into_iter().next();
+        let Some(case) = case else { return self.echo("! (no case to act on)") };
+        let maria = Staffer { id: "staff-1".into(), name: "Мария".into() };
+        let handled = a.staff_act(&case, &maria, Source::Console, act, self.now).await.expect("a staff action");
+        let cases = handled.cases.clone();
+        let mut finish = Finish { at_ms: self.now.timestamp_millis(), ..Finish::default() };
+        let (record, said) = a.staff_turn(&case, handled, &mut finish, self.now);
+        a.store.finish(Some(record), finish).await.expect("the action commits");
+        self.say(&said);
+        self.cases(&cases);
+    }
+
+    /// Messages to the citizen as `<`, `|` and `=` lines.
+    fn say(&mut self, said: &[Outgoing]) {
+        for o in said {
+            for (i, l) in o.text.lines().enumerate() {
+                let mark = if i == 0 { "<" } else { "|" };
+                if l.is_empty() { self.echo(mark) } else { self.echo(&format!("{mark} {l}")) }
+            }
+            for row in &o.buttons {
+                let labels: Vec<&str> = row.iter().map(|b| b.label.as_str()).collect();
+                self.echo(&format!("= {}", labels.join(" | ")));
+            }
+            if !o.buttons.is_empty() {
+                self.shown.push(o.buttons.iter().flatten().cloned().collect());
             }
         }
     }
-    out
-}
 
-fn find_button(session: &Session, locales: &Locales, label: &str) -> Option<String> {
-    session.offered.iter().find(|b| locales.render(session.lang, &b.label) == label).map(|b| b.data.clone())
-}
-
-fn write_said(out: &mut String, said: &[Outgoing]) {
-    for o in said {
-        for (i, l) in o.text.lines().enumerate() {
-            let mark = if i == 0 { "<" } else { "|" };
-            if l.is_empty() {
-                out.push_str(mark)
-            } else {
-                out.push_str(&format!("{mark} {l}"))
+    /// What the turn did to cases, as `!` lines: a case opened (with its topic and what was
+    /// collected), and every event of its history but the opening itself.
+    fn cases(&mut self, writes: &[CaseWrite]) {
+        let show = |r: CaseRef| self.a.cases.show(r);
+        let mut lines = Vec::new();
+        for w in writes {
+            match w {
+                CaseWrite::Open(c) => {
+                    let slots = c.slots.iter().map(|(k, v)| (k.clone(), v.value())).collect();
+                    lines.push(format!("! case {} opened {}{}", show(c.reference), c.topic, pairs(&slots)));
+                }
+                CaseWrite::Event(e) if e.kind == EventKind::Opened => {}
+                CaseWrite::Event(e) => {
+                    let mut line = format!("! case {} {}", show(e.case), e.kind.code());
+                    if e.kind == EventKind::Escalated {
+                        let slots: BTreeMap<String, String> =
+                            e.body.as_deref().and_then(|b| serde_json::from_str(b).ok()).unwrap_or_default();
+                        line.push_str(&pairs(&slots));
+                    }
+                    if let Some(s) = e.status {
+                        line.push_str(&format!(" status={s}"));
+                    }
+                    lines.push(line);
+                }
+                CaseWrite::Update(_) => {}
             }
-            out.push('\n');
         }
-        for row in &o.buttons {
-            let labels: Vec<&str> = row.iter().map(|b| b.label.as_str()).collect();
-            out.push_str(&format!("= {}\n", labels.join(" | ")));
+        for l in lines {
+            self.echo(&l);
         }
     }
+}
+
+/// ` k=v k2="a value"` for each pair.
+fn pairs(values: &BTreeMap<String, String>) -> String {
+    values.iter().map(|(k, v)| if v.contains(' ') { format!(" {k}=\"{v}\"") } else { format!(" {k}={v}") }).collect()
 }
 
 fn parse_duration(s: &str) -> Option<Duration> {

@@ -1,15 +1,15 @@
 # Спешен случай (dialogs/emergency.toml)
-# Факти: 112 (линейка, пожарна, полиция; безплатен от всеки телефон) и Call Sofia
-# 0700 17 310, https://call.sofia.bg: FACTS.md, „The city“, HIGH.
+# Факти (locales/facts.toml): emergency-phone (линейка, пожарна, полиция; безплатен от всеки
+# телефон), call-sofia-phone и call-sofia-web.
 
-emergency-title = Спешен случай – 112
+emergency-title = Спешен случай – { $fact-emergency-phone }
 
 emergency-call112 =
-    🚨 При опасност за живота звъннете веднага на 112.
+    🚨 При опасност за живота звъннете веднага на { $fact-emergency-phone }.
     Това е номерът за линейка, пожарна и полиция. Обаждането е безплатно от всеки телефон.
 
     Аз съм автоматичен помощник, не спешна служба, и не мога да изпратя помощ. Не чакайте отговор тук.
-    За проблем в града, който не е спешен, се обадете на Call Sofia: 0700 17 310.
-    https://call.sofia.bg
+    За проблем в града, който не е спешен, се обадете на Call Sofia: { $fact-call-sofia-phone }.
+    { $fact-call-sofia-web }
 
 emergency-btn-menu = Към менюто

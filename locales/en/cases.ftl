@@ -4,8 +4,9 @@
 ## To the citizen
 
 case-opened = Your case number: { $ref }.
-case-due = A member of staff will reply by { $when }.
-case-out-of-hours = It's outside working hours now. Staff will be back at work from { $open }. You'll get a reply by { $when }.
+# When staff aim to reply (the case's due time, in working hours): an aim, not a promise.
+case-due = Staff aim to reply by { $when }.
+case-out-of-hours = It's outside working hours now. Staff are back at work from { $open } and aim to reply by { $when }.
 case-when = { $weekday } { $date }, { $time }
 
 weekday-1 = Monday
@@ -17,7 +18,13 @@ weekday-6 = Saturday
 weekday-7 = Sunday
 
 case-already-open = You already have an open case, { $ref }. I've added your message to it. Write here and the staff will see everything.
-case-relayed = I've passed your message to the staff ({ $ref }). While they handle your case, I won't reply myself. To come back to me, tap "Menu".
+# Said once, after the first message passed on to staff (case-passed-on is shown too).
+case-relayed = A member of staff will reply here, in this chat, and sees everything you write here. While you wait, I can answer the questions I know the answer to.
+# The acknowledgement that a message was passed on to staff. On Telegram the citizen's message
+# gets a ✍ reaction instead; other channels show this text.
+case-passed-on = ✍ Passed on to staff ({ $ref }).
+# After the assistant answered a question while the case is open and no staff member is writing.
+case-still-open = Your case { $ref } stays open: a member of staff will reply here.
 case-staff-reply =
     💬 Municipal staff ({ $ref }):
 
@@ -42,14 +49,17 @@ case-rated = Thank you for your rating: { $rating ->
        *[other] { $rating } stars
     } out of 5.
 case-rating-late = This case has already been rated, or it can no longer be rated. Thank you all the same!
-case-reopened = I've reopened case { $ref } and passed your message to the staff.
+case-reopened = I've reopened case { $ref }. A member of staff will reply here.
 case-followup = Case { $old } was closed some time ago, so I've opened a new case, { $ref }, with your message.
 
 cases-none = You have no cases with the municipal staff yet.
-cases-list = { $count ->
+# $items are the cases-item lines, one a line.
+cases-list =
+    { $count ->
         [one] Your case:
        *[other] Your cases ({ $count }):
     }
+    { $items }
 cases-item = { $ref }: { $status }, { $date }
 
 case-status-new = received, waiting for a member of staff
@@ -82,6 +92,7 @@ staff-lang-bg = Bulgarian
 staff-lang-en = English
 
 staff-from-citizen = 👤 Citizen ({ $ref }):
+staff-answered-by-bot = 🤖 The assistant answered them: { $text }
 staff-citizen-sent = The citizen sent something that isn't text: { $what }.
 
 staff-btn-take = Take
@@ -104,5 +115,6 @@ staff-not-a-case = This topic is not linked to a case.
 staff-reply-from = 💬 { $name } ({ $via }):
 staff-undelivered = The reply could not be delivered: the citizen has blocked the bot.
 staff-recreated = The topic for { $ref } was deleted, so it has been opened again with the case card.
+staff-erased = 🗑 The citizen erased their data: what they wrote here was removed at their request. The case stays, without their words and not linked to them.
 staff-already-taken = This case has already been taken by { $name }.
 staff-followup = Follows the closed case { $old }.

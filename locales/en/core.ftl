@@ -23,8 +23,8 @@ unexpected-attachment = Thank you! I'm not expecting a location or a photo right
 empty-input = I couldn't find a question in that message. Please type it in words, or press a button.
 stale-button = That button is from an older message and no longer works. Here is the menu.
 escalated = I have passed your question to a member of the municipal staff.
-retry-give-up = This doesn't seem to be working, so I'll ask a member of the municipal staff for help.
-retry-choice = Please pick one of the buttons, or type its number.
+retry-give-up = This doesn't seem to be working. Pick one of the buttons or try other words. If you prefer, tap "Talk to a person" and I'll pass on what you've told me so far.
+retry-choice = Please pick one of the buttons, type its number, or say it in a word or two.
 retry-text = Please describe it in a few words.
 retry-number = Please type a number, for example 12.
 retry-date = Please type a date, for example 25.12.2026.
@@ -34,6 +34,12 @@ retry-location = Please send a location: 📎, then "Location".
 retry-photo = Please send a photo.
 retry-district-or-location = Type the district, for example Lyulin or Mladost, or send a location (📎, then "Location").
 slot-photo = photo
+btn-resume = ↩ Back to the questions
+resume-offer = When you're ready, we can go back to the questions where we left off.
+also-asked = You also asked about this:
+place-far = That place looks like it is outside Sofia. Is it right?
+btn-place-yes = Yes, it's there
+btn-place-again = I'll send it again
 
 # The command menu Telegram shows next to the message field.
 cmd-start = Start and main menu
@@ -43,3 +49,14 @@ cmd-language = Change the language
 cmd-human = Talk to a person
 cmd-cancel = Cancel the current request
 cmd-reset = Start over
+
+# Who receives what citizens hand to staff, said in confirmations as { $team }. The operator
+# names the real team with SOFIA_TEAM_EN (for example "the staff of Mladost district").
+team-default = the Sofia Municipality staff who answer this assistant
+
+## The shell's messages: the words that lead to the menu
+
+# Typed alone, each of these words opens the main menu wherever the citizen is (also while their
+# case passes their messages to staff). Separated by commas; the words of both languages count
+# in either.
+menu-words = menu, main menu, back to the menu, start, back, go back, home

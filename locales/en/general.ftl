@@ -6,17 +6,19 @@ general-title = About this assistant
 
 general-about =
     I'm the digital assistant of Sofia Municipality. Here you can read how we look after your data, or tell us what to improve.
-    https://www.sofia.bg
+    { $fact-sofia-web }
 
 general-btn-privacy = Your data and privacy
 general-btn-feedback = Send feedback
 general-btn-data-request = Ask about my data
 
-## Thanks and goodbye
+## Thanks, ok and goodbye
 
 general-thanks =
     You're welcome! Glad I could help.
     If you have another question, just type it.
+
+general-ok = All right. If you have another question, just type it.
 
 general-bye =
     Goodbye, and all the best!
@@ -26,13 +28,13 @@ general-bye =
 
 general-privacy =
     🔒 What we keep and why
-    We keep your conversation with the assistant and what you fill in on forms. We use them to answer you and to improve the service.
+    We keep your conversation with the assistant and what you fill in on forms. We use them to answer you and to improve the assistant: its team reads the questions it did not understand, with personal numbers masked.
 
-    Who sees it: Sofia Municipality staff, when your conversation is passed to one of them.
-    How long: 90 days for a conversation not passed to staff, and 2 years after closing for a case handled by staff. After that the data is deleted automatically.
+    Who sees it: Sofia Municipality staff, when your conversation is passed to one of them, and the assistant's team (only the questions it did not understand).
+    How long: for a limited time, after which the data is deleted automatically. /privacy gives the periods.
 
     /privacy shows the details, /mydata gives you a file with your data, and /forget erases it.
-    https://www.sofia.bg
+    { $fact-sofia-web }
 
 ## Feedback
 
@@ -44,4 +46,5 @@ general-feedback-retry =
     Could you tell us a little more? Please write it in words, in one message.
 
 general-feedback-thanks =
-    Thank you! I've passed your feedback to the Sofia Municipality staff who look after this assistant.
+    Thank you! I've passed your feedback to { $team }.
+    If they have a question for you, they'll write to you here, in this chat.

@@ -7,11 +7,12 @@ housing-menu =
     Pick a topic, or just type your question.
 
 housing-btn-municipal = Municipal housing
-housing-btn-registration = Address registration
-housing-btn-report = Report a problem
-housing-btn-heating = Heating and hot water
-housing-btn-water = Water outage
-housing-btn-tax = Tax on a home
+housing-btn-report = Report a problem in the area
+housing-btn-snow = Snow and ice
+housing-btn-bulky = Old furniture and branches
+housing-btn-permits = Building or renovation permit
+housing-btn-report-snow = Report snow or ice
+housing-btn-report-dumping = Report dumped waste
 housing-btn-human = Ask a staff member
 housing-btn-main-menu = Menu
 housing-btn-more = More about home
@@ -25,87 +26,83 @@ housing-municipal-retry-district =
     I didn't recognise that district. Please type its name, for example Krasno selo, Lozenets or Nadezhda.
 
 housing-municipal =
-    For municipal housing (общинско жилище), contact the district administration (районна администрация) of { $district }. Ask them, or check the Sofia Municipality website, how to apply, who is eligible and which documents you need.
+    For municipal housing (общинско жилище), your family is first registered on the housing list (картотекиране) by the district administration, under the municipality's ordinance on municipal housing. File an application form and a declaration with the administration of { $district } district.
 
-    I can also pass your question to a staff member.
-    https://www.sofia.bg
+    Ask them, or check the Sofia Municipality website, which documents you need and who is eligible.
+    { $fact-sofia-web }
 
-## Address registration
+## Snow and ice
 
-housing-registration =
-    I don't have confirmed information on address registration (адресна регистрация): where exactly it is done and which documents you need. I'd rather not guess.
+housing-snow =
+    ❄️ The owners and users of each building clear the snow and ice from the pavement in front of it. The municipality clears the streets.
 
-    Please check Sofia Municipality's website, or I can pass your question to a staff member.
-    https://www.sofia.bg
+    If a pavement or street has not been cleared, report it to Call Sofia, the city's contact centre, on { $fact-call-sofia-phone } or online. The Municipal Inspectorate (Столичен инспекторат), { $fact-inspectorate-address }, enforces these rules.
+
+    I can also pass your report to { $team }.
+    { $fact-sofia-web }
+    { $fact-call-sofia-web }
+
+## Bulky and garden waste
+
+housing-bulky =
+    🛋 The municipality publishes on its waste website how and when it collects bulky waste (old furniture, appliances, mattresses) and garden waste (branches, leaves). The schedule is there too.
+
+    If someone has already dumped such things in the street or by the road, I can pass a report to { $team }.
+    { $fact-waste-web }
 
 ## Reporting a problem in the neighbourhood
 
-housing-report-ask-category =
-    I'll pass your report to municipal staff. What is the problem about?
-    If anyone is in danger, call 112.
+housing-report-start =
+    I'll pass your report to { $team }.
+    If anyone is in danger, call { $fact-emergency-phone } now.
 
-housing-cat-waste = Rubbish
+housing-report-ask-category =
+    What is the problem about? Pick a button, or describe it in a word or two.
+
+housing-cat-waste = Rubbish and bins
+housing-cat-dumping = Dumped waste
 housing-cat-light = Street lighting
 housing-cat-tree = Tree or branches
 housing-cat-noise = Noise
-housing-cat-animals = Stray animals
+housing-cat-animals = Stray animals, rats
+housing-cat-snow = Snow and ice
 housing-cat-other = Something else
 
 housing-report-retry-category =
-    Please choose the kind of problem with one of the buttons.
+    I didn't catch what the problem is. Pick it with a button, or name it in a word or two, for example "bins", "lamp", "dogs" or "bench".
 
 housing-report-ask-place =
-    Where is it? Type the district or neighbourhood, for example Lyulin or Mladost, or share a location pin.
-    You can give the exact address in the next step.
+    Where is it? Type the district or neighbourhood, for example Lyulin or Mladost 1, or share a location pin (📎, then "Location").
 
 housing-report-retry-place =
-    I didn't recognise that place. Please type the district, for example Lozenets, or share a location pin.
+    I didn't recognise that place. Please type the district (for example Lozenets), the neighbourhood (for example Druzhba 2), or share a location pin: 📎, then "Location".
 
 housing-report-ask-description =
-    Please describe the problem in a few words: what is happening and exactly where (street, block number, what it is near).
+    Please describe the problem in a few words: what is happening and exactly where (street, block, what it is near).
 
 housing-report-retry-description =
-    The description needs to be between 10 and 1000 characters. Please try again.
+    I need a few words, between 10 and 1000 characters: what is happening and exactly where.
 
 housing-report-ask-photo =
     If you have a photo, send it now. A photo is optional.
 
 housing-report-retry-photo =
-    Please send a photo, or skip this step with the button.
+    Please send a photo (📎, then "Photo"), or tap "Skip".
 
 housing-report-sent =
-    Thank you! I've passed your report to municipal staff.
+    Thank you! I've passed your report to { $team }.
     Problem: { $category }
     Place: { $place }
 
-    If you'd like a number to follow it up, also report it to Call Sofia, the city's 24/7 contact centre, on 0700 17 310 or online. Every report there gets a registration number.
-    https://call.sofia.bg
+    Your case number is below. Staff will answer you here, in this chat. To add the exact address or anything else, just write it here.
 
-## Heating, hot water, water outages
+    For an official registration with the municipality, you can also report it to Call Sofia, the city's 24/7 contact centre, on { $fact-call-sofia-phone } or online. They will give you their own registration number.
+    { $fact-call-sofia-web }
 
-housing-heating =
-    I don't have confirmed information on who is responsible for heating (парно) and hot water, or when they will be back on.
+## Building and renovation permits
 
-    To report a problem, contact Call Sofia, the city's 24/7 contact centre, on 0700 17 310 or online. You will get a registration number. I can also pass your question to a staff member.
-    https://call.sofia.bg
-
-housing-water =
-    I don't have confirmed information on who turns the water off or when it will be back on.
-
-    To report it, contact Call Sofia, the city's 24/7 contact centre, on 0700 17 310 or online. You will get a registration number. I can also pass your question to a staff member.
-    https://call.sofia.bg
-
-## Tax on a home
-
-housing-tax =
-    I don't have confirmed information on the tax on a home: how much it is, when it is due or how to pay it. I'd rather not give you a wrong amount or deadline.
-
-    Please check Sofia Municipality's website, or I can pass your question to a staff member.
-    https://www.sofia.bg
-
-housing-btn-permits = Building or renovation permit
 housing-permits =
     I don't have confirmed information on when you need a permit for building, renovation or alterations, or which documents are required, and I don't want to mislead you.
 
     Please check the Sofia Municipality website. I can also pass your question to a member of staff.
-    https://www.sofia.bg
+    { $fact-sofia-web }

@@ -88,3 +88,23 @@ web-delete = Delete
 web-canned-title = Title
 web-canned-body = Text
 web-add = Add
+
+web-cross-origin = This request did not come from the console's own pages, and was refused. Open the console and try again there.
+web-not-utf8 = The request holds text that is not valid UTF-8, and was refused.
+web-too-long = The field “{ $field }” is longer than { $max } characters. Shorten it and send it again.
+web-field-text = Text
+web-field-other = (unnamed)
+web-too-large = The request is too large, and was refused. Send shorter texts.
+web-headers-too-large = The request's headers are too large (too many or too large cookies?), and were refused.
+web-not-a-form = The request is not a form, and was refused.
+web-no-page = There is no such page here.
+web-failed = Something went wrong on our side. Try again in a moment.
+web-no-such-canned = There is no such canned reply.
+web-pages = Pages
+web-page-of = Page { $page } of { $pages } ({ $total ->
+    [one] { $total } case
+   *[other] { $total } cases
+})
+web-previous = Previous page
+web-next = Next page
+web-last-days = Days shown
