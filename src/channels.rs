@@ -1,41 +1,81 @@
-//! The loop every channel shares: load the session, read the input, step, render, commit the
-//! turn, then hand the replies to the channel to send. A reply leaves only after its turn is
-//! committed.
+//! The loop every channel shares: load the session, read the input, step (or answer in the
+//! shell: cases, privacy, ratings), render, commit the turn, then hand the replies to the
+//! channel to send. A reply leaves only after its turn is committed.
+//!
+//! Everything the citizen is told is a draft (message ids and arguments, buttons with typed
+//! actions: `said`), rendered once; turns the shell answers set the buttons on offer just as
+//! the engine's do, so typing a label or a number presses them in every channel (`typed`).
+//! While a case takes the citizen's messages, `staff::relay` decides where each one goes.
 
 pub mod console;
+mod said;
 pub mod telegram;
+mod typed;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
-use crate::engine::decide::{Decision, decide};
-use crate::engine::{self, Flows, Incoming, Input, Reply, Session, Turn};
+pub use said::{Draft, Outgoing, Part, Shown, button, engine_drafts, msg, offered, render, render_drafts, render_msgs};
+pub use typed::{WORD_LISTS, press_typed_button, typed_rating};
+
+use crate::engine::action::Action;
+use crate::engine::{self, Flows, Incoming, Input, Session, Turn};
 use crate::i18n::Locales;
 use crate::lang::Lang;
-use crate::nlu::normalize::normalize;
 use crate::privacy::PrivacySettings;
 use crate::privacy::export::DataFile;
-use crate::privacy::rights::{FORGET_NO, FORGET_YES};
-use crate::staff::cases::{Case, CaseSettings, Status};
-use crate::staff::desk::{Asking, Handled, StaffPost, relayable};
+use crate::staff::cases::{Case, CaseSettings};
+use crate::staff::desk::{Asking, Handled, StaffPost, staff_line};
+use crate::staff::relay::{Route, relayable};
 use crate::store::{Finish, Line, Outbound, Store, StoreError, TurnRecord};
 
-/// A message rendered in the citizen's language, ready for any channel.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Outgoing {
-    pub text: String,
-    pub buttons: Vec<Vec<Shown>>,
-    pub lang: Lang,
-    pub flow: Option<String>,
-    pub step: Option<String>,
-}
-
-/// A button as shown: its label in the citizen's language and its data.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Shown {
-    pub label: String,
-    pub data: String,
-}
+/// The messages the shell says itself (to citizens and in the staff group), beside the
+/// engine's (`engine::CORE_MESSAGES`); every locale must have each of them.
+pub const SHELL_MESSAGES: &[&str] = &[
+    "btn-menu",
+    "btn-human",
+    "btn-forget-yes",
+    "btn-forget-no",
+    "btn-rate-1",
+    "btn-rate-2",
+    "btn-rate-3",
+    "btn-rate-4",
+    "btn-rate-5",
+    "case-opened",
+    "case-due",
+    "case-out-of-hours",
+    "case-when",
+    "case-already-open",
+    "case-relayed",
+    "case-passed-on",
+    "case-still-open",
+    "case-staff-reply",
+    "case-staff-attachment",
+    "case-closed",
+    "case-closed-note",
+    "case-rated",
+    "case-rating-late",
+    "case-reopened",
+    "case-followup",
+    "cases-none",
+    "cases-list",
+    "cases-item",
+    "privacy-notice",
+    "privacy-contact-staff",
+    "mydata-ready",
+    "mydata-empty",
+    "mydata-console",
+    "forget-confirm",
+    "forget-done",
+    "forget-cancelled",
+    "menu-words",
+    "forget-yes-words",
+    "forget-no-words",
+    "staff-answered-by-bot",
+    "staff-from-citizen",
+    "staff-citizen-sent",
+    "staff-card",
+    "staff-reply-from",
+];
 
 /// The engine, its text, its store and how cases run: what a channel needs to hold
 /// conversations.
@@ -82,6 +122,18 @@ impl Assistant {
         now: DateTime<Utc>,
     ) -> Result<(Vec<Outgoing>, Vec<DataFile>), StoreError> {
         let prepared = self.prepare(channel, chat, input, channel_lang, now).await?;
+        self.commit(channel, chat, prepared, now).await
+    }
+
+    /// Commits a prepared turn of a channel without an outbox of its own (the console): the
+    /// posts for the staff group go to the outbox, for the Telegram service to send.
+    pub async fn commit(
+        &self,
+        channel: &str,
+        chat: &str,
+        prepared: Prepared,
+        now: DateTime<Utc>,
+    ) -> Result<(Vec<Outgoing>, Vec<DataFile>), StoreError> {
         let outbox = self.staff_outbound(&prepared.staff);
         if outbox.is_empty() {
             self.store.commit_turn(prepared.record).await?;
@@ -99,21 +151,42 @@ impl Assistant {
         Ok((prepared.out, prepared.files))
     }
 
+    /// Renders drafts with this assistant's flows and text.
+    pub fn render_drafts(&self, drafts: &[Draft]) -> Vec<Outgoing> {
+        render_drafts(&self.flows, &self.locales, drafts)
+    }
+
     /// The rows and requests of a staff action on a case, added to `finish`: the messages for
-    /// the citizen (when on Telegram; a console citizen reads them from the case's events)
-    /// and the posts for the staff group.
+    /// the citizen (when on Telegram; a console citizen reads them from the transcript) and
+    /// the posts for the staff group.
     pub fn staff_record(&self, case: &Case, handled: Handled, finish: &mut Finish, now: DateTime<Utc>) -> TurnRecord {
-        finish.outbox.extend(telegram::staff::citizen_outbound(case, &handled));
+        self.staff_turn(case, handled, finish, now).0
+    }
+
+    /// `staff_record`, also returning the messages for the citizen as rendered.
+    pub fn staff_turn(
+        &self,
+        case: &Case,
+        handled: Handled,
+        finish: &mut Finish,
+        now: DateTime<Utc>,
+    ) -> (TurnRecord, Vec<Outgoing>) {
+        let out = self.render_drafts(&handled.citizen);
+        finish.outbox.extend(telegram::staff::citizen_outbound(case, &out));
         finish.outbox.extend(self.staff_outbound(&handled.staff));
-        TurnRecord {
+        let at_ms = now.timestamp_millis();
+        let mut lines = handled.lines;
+        lines.extend(out.iter().map(|o| staff_line(case, at_ms, &o.text)));
+        let record = TurnRecord {
             channel: case.channel.clone(),
             chat: case.chat.clone(),
-            at_ms: now.timestamp_millis(),
+            at_ms,
             session_json: None,
-            lines: handled.lines,
+            lines,
             cases: handled.cases,
             ..TurnRecord::default()
-        }
+        };
+        (record, out)
     }
 
     /// Staff posts as outbox rows for the staff group (none without a group).
@@ -127,10 +200,10 @@ impl Assistant {
         }
     }
 
-    /// Everything `handle` does but the commit: loads the session, steps (or passes the message
-    /// to staff, when the citizen's case takes their messages), renders, and returns the rows
-    /// to commit with what to send. A channel that must write more in the same transaction
-    /// (Telegram's inbox and outbox) commits the record itself.
+    /// Everything `handle` does but the commit: loads the session, answers in the shell or
+    /// steps (or passes the message to staff, when the citizen's case takes their messages),
+    /// renders, and returns the rows to commit with what to send. A channel that must write
+    /// more in the same transaction (Telegram's inbox and outbox) commits the record itself.
     pub async fn prepare(
         &self,
         channel: &str,
@@ -144,61 +217,30 @@ impl Assistant {
             None => Session::new(channel_lang.unwrap_or_default()),
         };
         let live = self.store.live_case(channel, chat).await?;
-        // A digit after staff asked for a rating is the rating, whatever buttons the
-        // assistant offered before.
-        let typed = live.as_ref().and_then(|c| typed_rating(c, &input));
-        let input = match typed {
+        // A rating typed after staff asked for one is the rating, whatever buttons the
+        // assistant offered since; otherwise a typed label, number or menu word presses its
+        // button.
+        let input = match live.as_ref().and_then(|c| typed_rating(c, &input, &self.locales)) {
             Some(data) => Input::Button { data },
             None => press_typed_button(input, &session, &self.flows, &self.locales),
         };
         let mut handled = Handled::default();
-        // What the shell answers itself: a rating, the citizen's cases.
-        match &input {
-            Input::Button { data } if data.starts_with("v:") => {
-                self.rate((channel, chat), data, session.lang, now, &mut handled).await?;
-                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
-            }
-            Input::Command { name, .. } if name == "cases" => {
-                self.list_for_citizen(channel, chat, session.lang, &mut handled).await?;
-                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
-            }
-            Input::Command { name, .. } if name == "privacy" => {
-                self.privacy_notice(session.lang, &mut handled);
-                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
-            }
-            Input::Command { name, .. } if name == "mydata" => {
-                self.my_data(channel, chat, session.lang, now, &mut handled).await?;
-                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
-            }
-            Input::Command { name, .. } if name == "forget" => {
-                self.forget_confirm(session.lang, &mut handled);
-                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
-            }
-            Input::Button { data } if data == FORGET_YES => {
-                self.forget(channel, chat, session.lang, "citizen", now, &mut handled).await?;
-                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
-            }
-            Input::Button { data } if data == FORGET_NO => {
-                self.forget_cancelled(session.lang, &mut handled);
-                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
-            }
-            _ => {}
+        if self.answer_in_shell((channel, chat), &input, session.lang, now, &mut handled).await? {
+            return Ok(self.shell_turn(channel, chat, &input, session, handled, now));
         }
-        // Only while a case takes the citizen's messages: understanding the text here as well
-        // would double the work of every other turn.
-        if let Some(case) = live.as_ref().filter(|c| c.relay && relayable(&input)) {
-            let urgent = self.urgent(&input);
-            if !urgent && !self.small_talk_after_close(case, &input) {
-                self.relay(case, &input, now, &mut handled).await?;
-                return Ok(shell_turn(channel, chat, &input, &session, handled, now));
-            }
-            if urgent {
-                // An emergency gets the assistant's answer at once, and staff see it too.
-                handled.staff.extend(self.relay_copy(case, &input));
-            }
+        let relaying = live.as_ref().filter(|c| c.relay && relayable(&input));
+        let route = relaying.map_or(Route::Assistant, |case| self.route(case, &input, &session, now));
+        if let (Some(case), Route::Relay) = (relaying, route) {
+            self.relay(case, &input, now, &mut handled).await?;
+            return Ok(self.shell_turn(channel, chat, &input, session, handled, now));
+        }
+        if let (Some(case), Route::Urgent) = (relaying, route) {
+            // An emergency gets the assistant's answer at once, and staff see it too.
+            handled.staff.extend(self.relay_copy(case, &input));
         }
         let incoming = Incoming { input, channel_lang };
-        let (turn, mut out) = respond(&self.flows, &self.locales, session, &incoming, now);
+        let turn = engine::step(&self.flows, session, &incoming, now);
+        let mut out = render(&self.flows, &self.locales, &turn);
         let mut record = record_turn(channel, chat, &incoming.input, &turn, &out, now);
         if let Some(case) = live.as_ref().filter(|c| c.relay && !relayable(&incoming.input) && turn.effects.is_empty())
         {
@@ -209,44 +251,104 @@ impl Assistant {
             Input::Text { text } => Some(text.as_str()),
             _ => None,
         };
+        let lang = turn.session.lang;
         for effect in &turn.effects {
             let engine::Effect::Escalate { reply, .. } = effect;
-            let from = Asking { channel, chat, lang: turn.session.lang, live: live.as_ref(), said };
-            let add = self.escalate(&from, effect, now, &mut handled).await?;
+            let from = Asking { channel, chat, lang, live: live.as_ref(), said };
+            let tail = self.escalate(&from, effect, now, &mut handled).await?;
             if let Some(o) = out.get_mut(*reply) {
-                o.text = format!("{}\n\n{add}", o.text);
+                // Said in the same bubble as the hand-over, after it.
+                o.text = format!("{}\n\n{}", o.text, render_msgs(&self.locales, lang, &tail, "\n"));
                 // The transcript's first line is the citizen's; the replies follow in order.
                 if let Some(line) = handled.lines.get_mut(1 + reply) {
                     line.body = o.text.clone();
                 }
             }
         }
+        if let (Some(case), Route::Answer { remind }) = (relaying, route)
+            && turn.effects.is_empty()
+        {
+            // An answer that is a question of the assistant's own (a form begun) needs no
+            // reminder after it: the citizen is to answer the question.
+            let asking = turn.session.at.as_ref().and_then(|t| self.flows.step_at(t));
+            let remind = remind && !asking.is_some_and(|s| matches!(s.kind, engine::StepKind::Ask(_)));
+            self.answered_while_open(case, &incoming.input, &out, remind, now, &mut handled);
+        }
+        let more = self.render_drafts(&handled.citizen);
+        handled.lines.extend(more.iter().map(|o| outgoing_line(o, now)));
+        out.extend(more);
         record.lines = handled.lines;
         record.cases = handled.cases;
-        out.extend(handled.citizen);
         Ok(Prepared { record, out, staff: handled.staff, files: Vec::new() })
     }
 
-    /// An emergency that the assistant must answer even while staff hold the conversation.
-    fn urgent(&self, input: &Input) -> bool {
+    /// What the shell answers itself, outside the engine: a rating, the citizen's cases, and
+    /// their data rights. False when the input is for the engine.
+    async fn answer_in_shell(
+        &self,
+        (channel, chat): (&str, &str),
+        input: &Input,
+        lang: Lang,
+        now: DateTime<Utc>,
+        handled: &mut Handled,
+    ) -> Result<bool, StoreError> {
         match input {
-            Input::Text { text } => self.flows.classifier.understand(text).guard.is_some(),
-            _ => false,
+            Input::Button { data } => match Action::parse(data) {
+                Some(Action::Rate { case, stars }) => {
+                    self.rate((channel, chat), (case, stars), lang, now, handled).await?
+                }
+                Some(Action::Forget(true)) => self.forget(channel, chat, lang, "citizen", now, handled).await?,
+                Some(Action::Forget(false)) => self.forget_cancelled(lang, handled),
+                _ => return Ok(false),
+            },
+            Input::Command { name, .. } => match name.as_str() {
+                "cases" => self.list_for_citizen(channel, chat, lang, handled).await?,
+                "privacy" => self.privacy_notice(lang, handled),
+                "mydata" => self.my_data(channel, chat, lang, now, handled).await?,
+                "forget" => self.forget_confirm(lang, handled),
+                _ => return Ok(false),
+            },
+            _ => return Ok(false),
         }
+        Ok(true)
     }
 
-    /// A "thank you" or "bye" after staff closed the case is for the assistant: it must not
-    /// reopen the case.
-    fn small_talk_after_close(&self, case: &Case, input: &Input) -> bool {
-        let Input::Text { text } = input else { return false };
-        if case.status != Status::Resolved {
-            return false;
-        }
-        let u = self.flows.classifier.understand(text);
-        match decide(&self.flows, &u) {
-            Decision::Answer { intent, .. } => self.flows.intent(intent).0.topic == "general",
-            _ => false,
-        }
+    /// A turn the shell answered itself (a message passed to staff, a rating, /cases, the
+    /// data rights). The session stays where it was; when the shell said something beyond an
+    /// acknowledgement, the buttons it offered are the ones on offer now. The transcript gets
+    /// the input and the replies.
+    fn shell_turn(
+        &self,
+        channel: &str,
+        chat: &str,
+        input: &Input,
+        mut session: Session,
+        handled: Handled,
+        now: DateTime<Utc>,
+    ) -> Prepared {
+        let at_ms = now.timestamp_millis();
+        let out = self.render_drafts(&handled.citizen);
+        let spoke = handled.citizen.iter().any(|d| !d.ack);
+        let session_json = spoke.then(|| {
+            session.offered = offered(&handled.citizen);
+            session.to_json()
+        });
+        let (kind, body) = describe(input);
+        let lang = session.lang.code().to_string();
+        let mut lines = vec![Line { at_ms, incoming: true, lang, kind: kind.into(), body, ..Line::default() }];
+        lines.extend(handled.lines);
+        lines.extend(out.iter().filter(|o| !o.ack).map(|o| outgoing_line(o, now)));
+        let record = TurnRecord {
+            channel: channel.into(),
+            chat: chat.into(),
+            at_ms,
+            session_json,
+            lines,
+            cases: handled.cases,
+            erase: handled.erase,
+            audit: handled.audit,
+        };
+        Prepared { record, out, staff: handled.staff, files: handled.files }
     }
 }
 
@@ -258,7 +360,8 @@ fn position(session: &Session) -> (Option<String>, Option<String>) {
     }
 }
 
-/// One step and its rendering, without any IO: the transcript tests and the benchmarks call it.
+/// One step and its rendering, without any IO (and without the shell: no cases, no privacy
+/// commands): the benchmarks and the evaluation call it.
 pub fn respond(
     flows: &Flows,
     locales: &Locales,
@@ -267,62 +370,8 @@ pub fn respond(
     now: DateTime<Utc>,
 ) -> (Turn, Vec<Outgoing>) {
     let turn = engine::step(flows, session, incoming, now);
-    let out = render(locales, &turn);
+    let out = render(flows, locales, &turn);
     (turn, out)
-}
-
-/// Renders a turn's replies in the session's language.
-pub fn render(locales: &Locales, turn: &Turn) -> Vec<Outgoing> {
-    let lang = turn.session.lang;
-    let (flow, step) = position(&turn.session);
-    turn.replies
-        .iter()
-        .map(|Reply { text, buttons }| Outgoing {
-            text: locales.render(lang, text),
-            buttons: buttons
-                .iter()
-                .map(|row| {
-                    row.iter().map(|b| Shown { label: locales.render(lang, &b.label), data: b.data.clone() }).collect()
-                })
-                .collect(),
-            lang,
-            flow: flow.clone(),
-            step: step.clone(),
-        })
-        .collect()
-}
-
-/// Longer than any button label.
-const MAX_LABEL_CHARS: usize = 64;
-
-/// A typed text that is exactly the label of a button on offer presses that button; so does
-/// its number (1, 2, ...) when no question is open (a question may want a number itself).
-pub fn press_typed_button(input: Input, session: &Session, flows: &Flows, locales: &Locales) -> Input {
-    let Input::Text { text } = &input else { return input };
-    // Labels are a few words: a longer text is a question, and rendering every label to
-    // compare with it would be wasted work on every message.
-    if session.offered.is_empty() || text.chars().count() > MAX_LABEL_CHARS {
-        return input;
-    }
-    let typed = normalize(text);
-    if typed.is_empty() {
-        return input;
-    }
-    let label_of = |b: &engine::Button| normalize(&locales.render(session.lang, &b.label));
-    if let Some(b) = session.offered.iter().find(|b| label_of(b) == typed) {
-        return Input::Button { data: b.data.clone() };
-    }
-    if let Ok(n) = typed.parse::<usize>() {
-        let asking = session
-            .at
-            .as_ref()
-            .and_then(|t| flows.step_at(t))
-            .is_some_and(|s| matches!(s.kind, engine::StepKind::Ask(_)));
-        if !asking && n >= 1 && n <= session.offered.len() {
-            return Input::Button { data: session.offered[n - 1].data.clone() };
-        }
-    }
-    input
 }
 
 /// The rows a turn adds: the citizen's input, every reply, every escalation.
@@ -371,49 +420,16 @@ fn record_turn(
     }
 }
 
-/// A turn the shell answered itself (a case's message, a rating, /cases): the session stays
-/// as it was; the transcript gets the input and the replies.
-fn shell_turn(
-    channel: &str,
-    chat: &str,
-    input: &Input,
-    session: &Session,
-    handled: Handled,
-    now: DateTime<Utc>,
-) -> Prepared {
-    let at_ms = now.timestamp_millis();
-    let lang = session.lang.code().to_string();
-    let (kind, body) = describe(input);
-    let mut lines =
-        vec![Line { at_ms, incoming: true, lang: lang.clone(), kind: kind.into(), body, ..Line::default() }];
-    lines.extend(handled.lines);
-    lines.extend(handled.citizen.iter().map(|o| Line {
-        at_ms,
+/// A transcript line for a message the shell said.
+fn outgoing_line(o: &Outgoing, now: DateTime<Utc>) -> Line {
+    Line {
+        at_ms: now.timestamp_millis(),
         incoming: false,
-        lang: lang.clone(),
+        lang: o.lang.code().to_string(),
         kind: "text".into(),
         body: o.text.clone(),
         ..Line::default()
-    }));
-    let record = TurnRecord {
-        channel: channel.into(),
-        chat: chat.into(),
-        at_ms,
-        session_json: None,
-        lines,
-        cases: handled.cases,
-        erase: handled.erase,
-        audit: handled.audit,
-    };
-    Prepared { record, out: handled.citizen, staff: handled.staff, files: handled.files }
-}
-
-/// A rating typed as a digit, 1 to 5, after staff closed the case and asked for one: the data
-/// of the button it stands for.
-fn typed_rating(case: &Case, input: &Input) -> Option<String> {
-    let Input::Text { text } = input else { return None };
-    let n: u8 = text.trim().parse().ok().filter(|n| (1..=5).contains(n))?;
-    (case.status == Status::Resolved && case.rating.is_none()).then(|| format!("v:{}:{n}", case.id()))
+    }
 }
 
 /// The kind and the stored body of an input.

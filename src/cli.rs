@@ -82,14 +82,16 @@ enum Command {
     /// Staff accounts of the console: add, disable, reset a password (read from the terminal
     /// or standard input, never from an argument).
     StaffUser {
-        #[arg(long, default_value = "sofia-bot.db")]
+        /// The database file; before or after the action (`staff-user add NAME --db DB`).
+        #[arg(long, default_value = "sofia-bot.db", global = true)]
         db: PathBuf,
         #[command(subcommand)]
         action: StaffUserCommand,
     },
     /// Load dialogs/ and locales/ and report every problem with file:line.
     Check,
-    /// Measure understanding on a labelled TSV (columns text, label, optional style).
+    /// Measure what citizens get for a labelled TSV (columns text, label, optional style and
+    /// group): answered at once through the whole loop, and routing.
     Eval {
         /// The TSV file; not needed with --cv.
         file: Option<PathBuf>,
@@ -103,8 +105,8 @@ enum Command {
     /// Cases handed to staff: list them, read one, answer, close (with or without a staff
     /// group; beside a running service, which sends the answers).
     Cases {
-        /// The database file.
-        #[arg(long, default_value = "sofia-bot.db")]
+        /// The database file; before or after the action (`cases list --db DB`).
+        #[arg(long, default_value = "sofia-bot.db", global = true)]
         db: PathBuf,
         #[command(subcommand)]
         action: CasesCommand,
@@ -119,7 +121,8 @@ enum Command {
     },
     /// A citizen's data, for a request received by other means: find, export, erase.
     Data {
-        #[arg(long, default_value = "sofia-bot.db")]
+        /// The database file; before or after the action (`data find telegram:ID --db DB`).
+        #[arg(long, default_value = "sofia-bot.db", global = true)]
         db: PathBuf,
         #[command(subcommand)]
         action: DataCommand,
@@ -132,6 +135,9 @@ enum Command {
         limit: i64,
     },
     /// Simulated citizens through understanding, engine and the durable store.
+    #[command(after_help = "Through Telegram (teloxide against a fake Bot API server, the inbox, the processor \
+                            and the sender), run the devkit's benchmark from a checkout:\n  \
+                            cargo run --release -p sofia-devkit --bin telegram-bench -- --citizens 1000 --turns 20")]
     Bench {
         /// How many citizens talk at once.
         #[arg(long, default_value_t = 1000)]
@@ -139,14 +145,9 @@ enum Command {
         /// How many turns each citizen takes.
         #[arg(long, default_value_t = 20)]
         turns: usize,
-        /// Through Telegram instead: teloxide against a fake Bot API server in this process,
-        /// with the inbox, the processor and the sender.
-        #[arg(long)]
-        telegram: bool,
-        /// Turns (updates, with --telegram) a second offered over all citizens for the paced run
-        /// (0: skip it); default 5000, or 3000 with --telegram.
-        #[arg(long)]
-        rate: Option<f64>,
+        /// Turns a second offered over all citizens for the paced run (0: skip it).
+        #[arg(long, default_value_t = 5000.0)]
+        rate: f64,
     },
 }
 
@@ -316,10 +317,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Eval { file, cv, json } => {
-            let flows = load(&config)?.0;
+            let (flows, locales) = load(&config)?;
             let report = match (cv, file) {
                 (Some(k), _) => crate::eval::cross_validate(&flows, k)?,
-                (None, Some(file)) => crate::eval::eval_file(&flows, &file)?,
+                (None, Some(file)) => runtime()?.block_on(crate::eval::eval_file_scratch(flows, locales, &file))?,
                 (None, None) => anyhow::bail!("give a TSV file, or --cv K"),
             };
             if json {
@@ -342,15 +343,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             })
         }
-        Command::Bench { citizens, turns, telegram: true, rate } => {
+        Command::Bench { citizens, turns, rate } => {
+            println!("{}", crate::nlu::lexicon::describe_load());
+            let started = std::time::Instant::now();
             let (flows, locales) = load(&config)?;
-            let rate = rate.unwrap_or(3000.0);
-            runtime()?.block_on(crate::bench::telegram(flows, locales, config.durability, citizens, turns, rate))?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Bench { citizens, turns, telegram: false, rate } => {
-            let (flows, locales) = load(&config)?;
-            let rate = rate.unwrap_or(5000.0);
+            println!(
+                "start-up: dialogs/ and locales/ loaded, the classifier built with the dictionary, in {:.0} ms\n",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
             runtime()?.block_on(crate::bench::run(flows, locales, config.durability, citizens, turns, rate))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -364,13 +364,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .map(|v| v.trim().parse().context("SOFIA_STAFF_LISTEN must be an address like 127.0.0.1:8090"))
                     .transpose()?,
             };
-            let web = staff_listen.map(|a| (a, web_settings(plain_http)));
+            let web = match staff_listen {
+                Some(a) => Some((a, crate::config::console_settings(plain_http)?)),
+                None => None,
+            };
             let (flows, locales) = load(&config)?;
             runtime()?.block_on(run_telegram(flows, locales, &config, telegram_config, &db, web))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Staff { db, listen, plain_http } => with_assistant(&config, &db, |a| async move {
-            let mut console = crate::web::Console::new(a, web_settings(plain_http));
+            let settings = crate::config::console_settings(plain_http)?.with_stored_secret(&a.store).await?;
+            let mut console = crate::web::Console::new(a, settings);
             // With the bot's token the console shows citizens' photos.
             if let Ok(tg) = TelegramConfig::parse(RawTelegram::from_env(None, None, None)) {
                 console = console.with_bot(telegram::bot(tg.token.expose(), tg.api_url.as_ref()));
@@ -422,11 +426,14 @@ async fn run_telegram(
     let settings = telegram::Settings { intake, limits: tg.limits, ..telegram::Settings::default() };
     let (stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(stop_on_signal(stop));
-    let console = web.map(|(listen, settings)| {
-        let console = crate::web::Console::new(assistant.clone(), settings).with_bot(bot.clone());
-        let console = std::sync::Arc::new(console);
-        tokio::spawn(crate::web::serve(console, listen, stopped.clone()))
-    });
+    let console = match web {
+        Some((listen, settings)) => {
+            let settings = settings.with_stored_secret(&store).await?;
+            let console = crate::web::Console::new(assistant.clone(), settings).with_bot(bot.clone());
+            Some(tokio::spawn(crate::web::serve(std::sync::Arc::new(console), listen, stopped.clone())))
+        }
+        None => None,
+    };
     let served = telegram::serve(bot, assistant.clone(), settings, stopped).await;
     if let Some(console) = console {
         match console.await {
@@ -455,10 +462,6 @@ async fn stop_on_signal(stop: tokio::sync::watch::Sender<bool>) {
         _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: stopping"),
     }
     let _ = stop.send(true);
-}
-
-fn web_settings(plain_http: bool) -> crate::web::WebSettings {
-    crate::web::WebSettings { secure_cookies: !plain_http, ..crate::web::WebSettings::default() }
 }
 
 /// A password from the terminal (not echoed), or the first line of standard input.
@@ -503,7 +506,10 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 pub fn load(config: &Config) -> anyhow::Result<(Flows, Locales)> {
     let show =
         |errors: Vec<crate::engine::LoadError>| errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n");
-    let locales = Locales::load(&config.locales).map_err(|e| anyhow::anyhow!("{}", show(e)))?;
+    let mut locales = Locales::load(&config.locales).map_err(|e| anyhow::anyhow!("{}", show(e)))?;
+    for (lang, team) in &config.team {
+        locales.set_team(*lang, team);
+    }
     let flows = load_flows(&config.dialogs, config.engine.clone()).map_err(|e| anyhow::anyhow!("{}", show(e)))?;
     Ok((flows, locales))
 }

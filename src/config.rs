@@ -22,6 +22,9 @@ pub struct Config {
     pub durability: Durability,
     pub cases: CaseSettings,
     pub privacy: PrivacySettings,
+    /// Who receives what citizens hand to staff, per language (`SOFIA_TEAM_BG`,
+    /// `SOFIA_TEAM_EN`); where unset, the content's `team-default`.
+    pub team: Vec<(crate::lang::Lang, String)>,
 }
 
 impl Config {
@@ -41,6 +44,7 @@ impl Config {
         for (name, field) in [
             ("SOFIA_NLU_ACCEPT", &mut engine.accept),
             ("SOFIA_NLU_SUGGEST", &mut engine.suggest),
+            ("SOFIA_NLU_LEAD", &mut engine.lead),
             ("SOFIA_NLU_MARGIN", &mut engine.margin),
         ] {
             if let Some(v) = env(name) {
@@ -61,7 +65,11 @@ impl Config {
         };
         let cases = cases_from(&env)?;
         let privacy = privacy_from(&env)?;
-        Ok(Config { dialogs, locales, engine, durability, cases, privacy })
+        let team = [(crate::lang::Lang::Bg, "SOFIA_TEAM_BG"), (crate::lang::Lang::En, "SOFIA_TEAM_EN")]
+            .into_iter()
+            .filter_map(|(lang, name)| env(name).map(|v| (lang, v.trim().to_string())))
+            .collect();
+        Ok(Config { dialogs, locales, engine, durability, cases, privacy, team })
     }
 }
 
@@ -90,7 +98,8 @@ fn privacy_from(env: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<PrivacyS
 }
 
 /// How cases run: `SOFIA_CASE_PREFIX`, `SOFIA_WORKING_HOURS`, `SOFIA_CASE_DUE_DAYS` (working
-/// days, fractions allowed), `SOFIA_REOPEN_DAYS`, `SOFIA_STAFF_GROUP`, `SOFIA_STAFF_LANG`.
+/// days, fractions allowed), `SOFIA_REOPEN_DAYS`, `SOFIA_STAFF_GROUP`, `SOFIA_STAFF_LANG`,
+/// `SOFIA_STAFF_TALK_MINUTES`.
 fn cases_from(env: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<CaseSettings> {
     let mut cases = CaseSettings::default();
     if let Some(p) = env("SOFIA_CASE_PREFIX") {
@@ -130,7 +139,32 @@ fn cases_from(env: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<CaseSettin
     if let Some(v) = env("SOFIA_STAFF_LANG") {
         cases.staff_lang = crate::lang::Lang::parse(v.trim()).context("SOFIA_STAFF_LANG must be bg or en")?;
     }
+    if let Some(v) = env("SOFIA_STAFF_TALK_MINUTES") {
+        let minutes: i64 = v
+            .trim()
+            .parse()
+            .ok()
+            .filter(|m| (0..=24 * 60).contains(m))
+            .context("SOFIA_STAFF_TALK_MINUTES must be a whole number of minutes from 0 to 1440")?;
+        cases.talk = chrono::Duration::minutes(minutes);
+    }
     Ok(cases)
+}
+
+/// The staff console's settings: `--plain-http`, and `SOFIA_TRUSTED_PROXY` (addresses of the
+/// TLS proxies whose `Forwarded` / `X-Forwarded-For` headers name the client, separated by
+/// commas or spaces).
+pub fn console_settings(plain_http: bool) -> anyhow::Result<crate::web::WebSettings> {
+    let mut settings = crate::web::WebSettings { secure_cookies: !plain_http, ..Default::default() };
+    if let Ok(v) = std::env::var("SOFIA_TRUSTED_PROXY") {
+        for a in v.split([',', ' ']).map(str::trim).filter(|a| !a.is_empty()) {
+            let ip: std::net::IpAddr = a.parse().with_context(|| {
+                format!("SOFIA_TRUSTED_PROXY must list IP addresses (like 127.0.0.1, ::1), not {a:?}")
+            })?;
+            settings.trusted_proxies.push(ip.to_canonical());
+        }
+    }
+    Ok(settings)
 }
 
 /// A secret (a bot token, a webhook secret): never shown by `Debug`.
@@ -316,6 +350,19 @@ mod tests {
         assert!(TelegramConfig::parse(raw("http://bot.example.org/", Some("s"))).is_err());
         assert!(TelegramConfig::parse(raw("https://bot.example.org/", None)).is_err());
         assert!(TelegramConfig::parse(raw("https://bot.example.org/", Some("has space"))).is_err());
+    }
+
+    #[test]
+    fn staff_talk_minutes_default_to_thirty_and_refuse_nonsense() {
+        let env = |value: Option<&'static str>| {
+            move |name: &str| (name == "SOFIA_STAFF_TALK_MINUTES").then_some(value).flatten().map(str::to_string)
+        };
+        assert_eq!(cases_from(&env(None)).unwrap().talk, chrono::Duration::minutes(30));
+        assert_eq!(cases_from(&env(Some(" 5 "))).unwrap().talk, chrono::Duration::minutes(5));
+        for bad in ["-1", "half", "1441"] {
+            let e = cases_from(&env(Some(bad))).unwrap_err();
+            assert!(e.to_string().contains("SOFIA_STAFF_TALK_MINUTES"), "{bad}: {e}");
+        }
     }
 
     #[test]

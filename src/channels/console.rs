@@ -47,6 +47,10 @@ struct JsonMessage<'a> {
     lang: Lang,
     flow: Option<&'a str>,
     step: Option<&'a str>,
+    area: &'a str,
+    /// Only acknowledges a message passed on to staff (Telegram shows a reaction instead).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    ack: bool,
 }
 
 /// Talks with one citizen (`user`) until the input ends.
@@ -78,7 +82,7 @@ pub async fn run(
                     for (id, text) in assistant.store.staff_lines_after(CHANNEL, user, seen).await? {
                         seen = seen.max(id);
                         if json {
-                            println!("{}", serde_json::json!({"text": text, "from": "staff"}));
+                            println!("{}", serde_json::json!({"text": text, "from": "staff", "flow": "cases", "area": "human"}));
                         } else {
                             println!("\n{text}\n");
                         }
@@ -127,6 +131,8 @@ fn to_json(o: &Outgoing) -> JsonMessage<'_> {
         lang: o.lang,
         flow: o.flow.as_deref(),
         step: o.step.as_deref(),
+        area: &o.area,
+        ack: o.ack,
     }
 }
 

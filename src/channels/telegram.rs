@@ -12,10 +12,10 @@
 //! handled first. What it must not do: talk in groups, or send before the turn is committed.
 //!
 //! Modules: `read` (update -> engine input), `render` (replies -> Bot API requests), `poll`,
-//! `webhook`, `process`, `send`, with `lanes` (per-chat order) and `rate` (Telegram's rates);
-//! `fake` is a fake Bot API server for the tests and the benchmark.
+//! `webhook`, `process`, `send`, with `lanes` (per-chat order) and `rate` (Telegram's rates).
+//! The fake Bot API server the tests and the Telegram benchmark run against is in `devkit/`,
+//! outside the shipped binary.
 
-pub mod fake;
 mod lanes;
 pub mod poll;
 pub mod process;
@@ -134,6 +134,36 @@ pub fn describe(e: &RequestError) -> String {
     }
 }
 
+/// How many times a call outside the outbox is made again after a 429.
+const RETRIES_AFTER_429: u32 = 5;
+
+/// How long a 429 asks to wait: its `retry_after`, and at least a second (Telegram counts in
+/// whole seconds).
+pub(crate) fn retry_wait(after: teloxide::types::Seconds) -> Duration {
+    after.duration().max(Duration::from_secs(1))
+}
+
+/// Makes a call outside the outbox (at start, a forum topic's card, "typing..."), and makes
+/// it again after each 429 once Telegram's `retry_after` has passed, never sooner, a bounded
+/// number of times; any other answer is returned as it came.
+pub(crate) async fn patiently<T, F, Fut>(method: &str, mut call: F) -> Result<T, RequestError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, RequestError>>,
+{
+    let mut retries = 0;
+    loop {
+        match call().await {
+            Err(RequestError::RetryAfter(after)) if retries < RETRIES_AFTER_429 => {
+                retries += 1;
+                tracing::info!(method, seconds = after.seconds(), "Telegram asks to retry later");
+                tokio::time::sleep(retry_wait(after)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Serves citizens until `stop` turns true, then takes no new updates, finishes the turns in
 /// flight, gives the sender `drain` to deliver, and flushes the store.
 pub async fn serve(
@@ -142,15 +172,16 @@ pub async fn serve(
     settings: Settings,
     stop: watch::Receiver<bool>,
 ) -> Result<(), TelegramError> {
-    let me = bot.get_me().await?;
+    let me = patiently("getMe", || bot.get_me().send()).await?;
     tracing::info!(bot = %me.username(), "connected to the Bot API");
     match &settings.intake {
         // getUpdates fails while a webhook is set.
         Intake::Polling => {
-            bot.delete_webhook().await?;
+            patiently("deleteWebhook", || bot.delete_webhook().send()).await?;
         }
         Intake::Webhook { url, secret, .. } => {
-            bot.set_webhook(url.clone()).secret_token(secret.expose()).allowed_updates(poll::ALLOWED).await?;
+            let call = || bot.set_webhook(url.clone()).secret_token(secret.expose()).allowed_updates(poll::ALLOWED);
+            patiently("setWebhook", || call().send()).await?;
         }
     }
     if settings.set_commands {
@@ -165,8 +196,16 @@ pub async fn serve(
     // Unsent replies first, then pending updates: a chat's order stays as it was. Rows that
     // another process wrote are this service's to send from now on.
     let (sender_stop, sender_stopped) = watch::channel(false);
-    let sender =
-        Sender::start(bot.clone(), store.clone(), settings.limits, settings.sends, staff.clone(), sender_stopped);
+    let blocked = store.inactive_chats(CHANNEL).await?.iter().filter_map(|c| c.parse::<i64>().ok()).collect();
+    let sender = Sender::start(
+        bot.clone(),
+        store.clone(),
+        settings.limits,
+        settings.sends,
+        staff.clone(),
+        blocked,
+        sender_stopped,
+    );
     store.claim_external().await?;
     let unsent = store.pending_outbox().await?;
     if !unsent.is_empty() {
@@ -242,7 +281,8 @@ pub async fn serve(
     intake
 }
 
-/// Work on a schedule until stopped: replies another process wrote (every `claim_every`),
+/// Work on a schedule until stopped: replies another process wrote (every `claim_every`, and
+/// at once when this process wrote them),
 /// the case sweep (every `sweep_every`), and the purge of what is past its retention period
 /// (handled updates and delivered requests, old conversations and cases), hourly.
 async fn housekeeping(assistant: Arc<Assistant>, sender: Sender, settings: Settings, mut stop: watch::Receiver<bool>) {
@@ -272,6 +312,8 @@ async fn housekeeping(assistant: Arc<Assistant>, sender: Sender, settings: Setti
         }
         tokio::select! {
             _ = stop.wait_for(|s| *s) => return,
+            // An answer written in this process (the console beside the bot) goes out at once.
+            _ = store.external_written() => {}
             _ = tokio::time::sleep(settings.claim_every) => {}
         }
     }
@@ -299,14 +341,14 @@ pub async fn sweep(assistant: &Assistant, now: chrono::DateTime<chrono::Utc>) ->
 async fn check_staff_group(bot: &Bot, group: i64, me: UserId) {
     // Read through JSON: teloxide nests these fields deep in per-kind types.
     let field = |v: serde_json::Value, name: &str| v.get(name).and_then(serde_json::Value::as_bool).unwrap_or(false);
-    match bot.get_chat(ChatId(group)).await {
+    match patiently("getChat", || bot.get_chat(ChatId(group)).send()).await {
         Ok(chat) if serde_json::to_value(&chat).is_ok_and(|v| field(v, "is_forum")) => {}
         Ok(_) => tracing::error!(group, "the staff group is not a forum: turn on Topics in its settings"),
         Err(e) => {
             tracing::error!(group, error = %describe(&e), "the staff group cannot be reached; is the bot a member?")
         }
     }
-    match bot.get_chat_member(ChatId(group), me).await {
+    match patiently("getChatMember", || bot.get_chat_member(ChatId(group), me).send()).await {
         Ok(member)
             if member.is_owner() || serde_json::to_value(&member).is_ok_and(|v| field(v, "can_manage_topics")) => {}
         Ok(_) => {
@@ -321,11 +363,14 @@ async fn set_commands(bot: &Bot, locales: &crate::i18n::Locales) {
     for (lang, code) in [(Lang::Bg, Some("bg")), (Lang::En, None)] {
         let commands: Vec<BotCommand> =
             render::command_menu(locales, lang).into_iter().map(|(c, d)| BotCommand::new(c, d)).collect();
-        let mut call = bot.set_my_commands(commands).scope(BotCommandScope::Default);
-        if let Some(code) = code {
-            call = call.language_code(code);
-        }
-        if let Err(e) = call.await {
+        let call = || {
+            let call = bot.set_my_commands(commands.clone()).scope(BotCommandScope::Default);
+            match code {
+                Some(code) => call.language_code(code),
+                None => call,
+            }
+        };
+        if let Err(e) = patiently("setMyCommands", || call().send()).await {
             tracing::warn!(error = %describe(&e), lang = %lang, "the command menu could not be set");
         }
     }

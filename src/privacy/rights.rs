@@ -1,49 +1,43 @@
 //! A citizen's rights in the chat: /privacy (what is kept, why, how long, who sees it),
 //! /mydata (a copy of it), /forget (erase it, after a confirmation). Staff serve the same
 //! rights for a request received by other means from the command line. Every export and
-//! erasure is an entry in the audit log, without the data.
+//! erasure is an entry in the audit log, without the data. Every answer is a message built
+//! like the engine's, so that its buttons are on offer for typing: after /forget, "Да", "1"
+//! or the label "Да, изтрийте" confirm.
 
 use chrono::{DateTime, Utc};
 
 use super::export::export;
-use crate::channels::{Assistant, Outgoing, Shown};
+use crate::channels::{Assistant, Draft, Part, button, msg};
+use crate::engine::action::Action;
 use crate::engine::{Arg, Msg};
 use crate::lang::Lang;
 use crate::staff::desk::Handled;
 use crate::store::{Audit, Erasure, StoreError};
 
-/// Button data: erase, or do not.
-pub const FORGET_YES: &str = "f:y";
-pub const FORGET_NO: &str = "f:n";
-
 impl Assistant {
-    fn say(&self, lang: Lang, id: &str, args: Vec<(&str, Arg)>) -> String {
-        let args = args.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-        self.locales.render(lang, &Msg { id: id.into(), args })
+    fn with_menu(&self, lang: Lang, text: Msg) -> Draft {
+        Draft::shell(Part::Privacy, lang, text, vec![vec![button("btn-menu", &Action::Menu)]])
     }
 
-    fn with_menu(&self, lang: Lang, text: String, mut rows: Vec<Vec<Shown>>) -> Outgoing {
-        rows.push(vec![Shown { label: self.say(lang, "btn-menu", vec![]), data: "m".into() }]);
-        Outgoing { text, buttons: rows, lang, flow: None, step: None }
-    }
-
-    /// /privacy: what is kept, why, for how long, who sees it, how to ask for more.
+    /// /privacy: what is kept, why, for how long, who sees it, how to ask for more. Without a
+    /// contact configured it points to a staff member, with the button to ask for one.
     pub(crate) fn privacy_notice(&self, lang: Lang, handled: &mut Handled) {
         let r = self.privacy.retention;
         let contact = match &self.privacy.contact {
-            Some(c) => c.clone(),
-            None => self.say(lang, "privacy-contact-staff", vec![]),
+            Some(c) => Arg::Text(c.clone()),
+            None => Arg::Msg("privacy-contact-staff".into()),
         };
-        let text = self.say(
-            lang,
+        let text = msg(
             "privacy-notice",
             vec![
                 ("conversations_days", Arg::Number(r.conversations as f64)),
                 ("cases_years", Arg::Number((r.cases as f64 / 365.0).round())),
-                ("contact", Arg::Text(contact)),
+                ("contact", contact),
             ],
         );
-        handled.citizen.push(self.with_menu(lang, text, Vec::new()));
+        let row = vec![button("btn-menu", &Action::Menu), button("btn-human", &Action::Human)];
+        handled.citizen.push(Draft::shell(Part::Privacy, lang, text, vec![row]));
     }
 
     /// /mydata: the citizen's data as files, and an audit entry.
@@ -59,29 +53,24 @@ impl Assistant {
             Some(files) => {
                 handled.audit.push(audit(now, "citizen", "export", channel, chat, &format!("{} files", files.len())));
                 handled.files = files;
-                handled.citizen.push(self.with_menu(lang, self.say(lang, "mydata-ready", vec![]), Vec::new()));
+                handled.citizen.push(self.with_menu(lang, Msg::new("mydata-ready")));
             }
-            None => handled.citizen.push(self.with_menu(lang, self.say(lang, "mydata-empty", vec![]), Vec::new())),
+            None => handled.citizen.push(self.with_menu(lang, Msg::new("mydata-empty"))),
         }
         Ok(())
     }
 
     /// /forget: what will be erased and kept, with [Yes, erase] [No].
     pub(crate) fn forget_confirm(&self, lang: Lang, handled: &mut Handled) {
-        let yes = Shown { label: self.say(lang, "btn-forget-yes", vec![]), data: FORGET_YES.into() };
-        let no = Shown { label: self.say(lang, "btn-forget-no", vec![]), data: FORGET_NO.into() };
-        handled.citizen.push(Outgoing {
-            text: self.say(lang, "forget-confirm", vec![]),
-            buttons: vec![vec![yes, no]],
-            lang,
-            flow: None,
-            step: None,
-        });
+        let row =
+            vec![button("btn-forget-yes", &Action::Forget(true)), button("btn-forget-no", &Action::Forget(false))];
+        handled.citizen.push(Draft::shell(Part::Privacy, lang, Msg::new("forget-confirm"), vec![row]));
     }
 
     /// Erases a chat's data (confirmed by the citizen, or asked for by staff): the turn's
-    /// commit deletes the conversation and the session and anonymises the cases. Says what
-    /// was kept.
+    /// commit deletes the conversation and the session, anonymises the cases, cancels what
+    /// was not yet sent and takes back the bot's posts about the cases in the staff group.
+    /// Says what was kept.
     pub async fn forget(
         &self,
         channel: &str,
@@ -93,16 +82,18 @@ impl Assistant {
     ) -> Result<(), StoreError> {
         let cases = self.store.chat_cases(channel, chat).await?.len();
         let lines = self.store.transcript(channel, chat).await?.len();
-        handled.erase = Some(Erasure { staff_group: self.cases.staff_group });
+        // A post in the staff group that can no longer be deleted is edited to say this.
+        let notice = self.text(self.cases.staff_lang, "staff-erased", vec![]);
+        handled.erase = Some(Erasure { staff_group: self.cases.staff_group, notice });
         let detail = format!("{lines} messages erased, {cases} cases anonymised");
         handled.audit.push(audit(now, actor, "erase", channel, chat, &detail));
-        let text = self.say(lang, "forget-done", vec![("cases", Arg::Number(cases as f64))]);
-        handled.citizen.push(self.with_menu(lang, text, Vec::new()));
+        let text = msg("forget-done", vec![("cases", Arg::Number(cases as f64))]);
+        handled.citizen.push(self.with_menu(lang, text));
         Ok(())
     }
 
     pub(crate) fn forget_cancelled(&self, lang: Lang, handled: &mut Handled) {
-        handled.citizen.push(self.with_menu(lang, self.say(lang, "forget-cancelled", vec![]), Vec::new()));
+        handled.citizen.push(self.with_menu(lang, Msg::new("forget-cancelled")));
     }
 }
 

@@ -126,11 +126,18 @@ pub struct Case {
     pub overdue_ms: Option<i64>,
     pub rating: Option<i64>,
     pub follows: Option<CaseRef>,
+    /// When staff last wrote to the citizen (a reply or an attachment).
+    pub talked_ms: Option<i64>,
 }
 
 impl Case {
     pub fn id(&self) -> i64 {
         self.reference.id()
+    }
+
+    /// A staff member is talking with the citizen: they wrote to them within `window`.
+    pub fn staff_talking(&self, now_ms: i64, window: Duration) -> bool {
+        self.status.is_open() && self.talked_ms.is_some_and(|t| now_ms - t <= window.num_milliseconds())
     }
 
     /// Overdue: no staff answer since it was (re)opened, and the due time has passed.
@@ -220,10 +227,13 @@ pub enum EventKind {
     BackToBot,
     /// A reply could not be delivered (the citizen blocked the bot).
     Undelivered,
+    /// The assistant answered a question the citizen asked while the case was open and no
+    /// staff member was talking with them; the body holds the start of its answer.
+    Answered,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 13] = [
+    pub const ALL: [EventKind; 14] = [
         EventKind::Opened,
         EventKind::Escalated,
         EventKind::Message,
@@ -237,6 +247,7 @@ impl EventKind {
         EventKind::Topic,
         EventKind::BackToBot,
         EventKind::Undelivered,
+        EventKind::Answered,
     ];
 
     pub fn code(self) -> &'static str {
@@ -254,6 +265,7 @@ impl EventKind {
             EventKind::Topic => "topic",
             EventKind::BackToBot => "back_to_bot",
             EventKind::Undelivered => "undelivered",
+            EventKind::Answered => "answered",
         }
     }
 
@@ -275,6 +287,10 @@ pub struct Event {
     pub body: Option<String>,
 }
 
+/// How long a staff member counts as talking with a citizen after writing to them, by default:
+/// as long as a citizen counts as away from a form (`SOFIA_SESSION_TIMEOUT_MINUTES`).
+pub const DEFAULT_TALK_MINUTES: i64 = 30;
+
 /// How cases are run, from configuration.
 #[derive(Debug, Clone)]
 pub struct CaseSettings {
@@ -290,6 +306,9 @@ pub struct CaseSettings {
     pub staff_lang: Lang,
     /// The staff group on Telegram (a forum supergroup's chat id), if there is one.
     pub staff_group: Option<i64>,
+    /// After staff write to a citizen, for this long a staff member is talking with them:
+    /// everything the citizen writes goes to staff (`SOFIA_STAFF_TALK_MINUTES`).
+    pub talk: Duration,
 }
 
 impl Default for CaseSettings {
@@ -302,6 +321,7 @@ impl Default for CaseSettings {
             hours,
             staff_lang: Lang::Bg,
             staff_group: None,
+            talk: Duration::minutes(DEFAULT_TALK_MINUTES),
         }
     }
 }

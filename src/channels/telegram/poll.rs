@@ -71,8 +71,9 @@ pub async fn poll(
             }
             Err(e) => {
                 failures += 1;
+                // A 429 asks the same call again (same offset) after retry_after, not sooner.
                 let wait = match &e {
-                    RequestError::RetryAfter(s) => s.duration(),
+                    RequestError::RetryAfter(s) => super::retry_wait(*s),
                     _ => Duration::from_millis(500 * 2u64.pow(failures.min(6))).min(Duration::from_secs(30)),
                 };
                 match &e {

@@ -2,24 +2,28 @@
 //! chat strictly in order, chats in parallel. A turn's commit marks its update done and puts
 //! its replies in the outbox in the same transaction; only then does the sender see them.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{ChatAction, Update, UpdateKind};
 use tokio::sync::Semaphore;
 
-use super::CHANNEL;
 use super::lanes::Lanes;
 use super::read::{Action, read, read_payload};
-use super::render::{self, Request};
+use super::render;
 use super::send::Sender;
 use super::staff::{StaffGroup, StaffInput, read_staff};
+use super::{CHANNEL, retry_wait};
 use crate::channels::Assistant;
 use crate::store::{Finish, Outbound, Received};
 
 /// Tries at committing one update before it is left in the inbox for the next start.
 const COMMIT_TRIES: u32 = 3;
+/// Times "typing..." is shown again after a 429.
+const TYPING_RETRIES: u32 = 3;
 
 /// Turns inbox updates into committed turns and queued replies.
 #[derive(Clone)]
@@ -124,24 +128,55 @@ async fn handle(inner: &Inner, chat: i64, pending: Pending) {
         (None, Some(update)) => read(update),
         (None, None) => read_payload(&received.payload),
     };
+    // The citizen wrote, or started the bot again: the chat takes messages again, before this
+    // turn's replies are queued. Telegram saying they blocked the bot stops the sending.
+    let reachable = match &action {
+        Action::Turn { chat, .. } | Action::ChatStatus { chat, active: true } => Some((*chat, true)),
+        Action::ChatStatus { chat, active: false } => Some((*chat, false)),
+        _ => None,
+    };
+    let replied = Arc::new(AtomicBool::new(false));
     let turn = finish(inner, received, action);
     tokio::pin!(turn);
     let queued = tokio::select! {
         result = &mut turn => result,
         _ = tokio::time::sleep(inner.typing_after) => {
             if chat > 0 {
-                let call = inner.bot.send_chat_action(ChatId(chat), ChatAction::Typing);
-                tokio::spawn(async move {
-                    let _ = call.await;
-                });
+                tokio::spawn(typing(inner.bot.clone(), chat, replied.clone()));
             }
             turn.await
         }
     };
+    if queued.is_some() {
+        match reachable {
+            Some((chat, true)) => inner.sender.unblock(chat),
+            Some((chat, false)) => inner.sender.block(chat),
+            None => {}
+        }
+    }
+    replied.store(true, Ordering::SeqCst);
     match queued {
         Some(rows) => inner.sender.enqueue(rows),
         None => {
             tracing::error!(update_id = received.update_id, chat = %crate::privacy::pseudonym(chat), "an update stays in the inbox for the next start")
+        }
+    }
+}
+
+/// Shows "typing..." in a private chat. After a 429 it tries again once Telegram's
+/// `retry_after` has passed, never sooner, a few times, and not at all once `replied` is set
+/// (the turn's replies are on their way: "typing..." would outlast them).
+pub async fn typing(bot: Bot, chat: i64, replied: Arc<AtomicBool>) {
+    for _ in 0..=TYPING_RETRIES {
+        match bot.send_chat_action(ChatId(chat), ChatAction::Typing).await {
+            Err(RequestError::RetryAfter(after)) => {
+                tracing::info!(chat = %crate::privacy::pseudonym(chat), method = "sendChatAction", seconds = after.seconds(), "Telegram asks to retry later");
+                tokio::time::sleep(retry_wait(after)).await;
+            }
+            _ => return,
+        }
+        if replied.load(Ordering::SeqCst) {
+            return;
         }
     }
 }
@@ -177,17 +212,10 @@ async fn try_finish(
         ..Finish::default()
     };
     match action {
-        Action::Turn { chat, input, lang, callback } => {
+        Action::Turn { chat, input, lang, callback, message } => {
             let chat_key = chat.to_string();
             let prepared = inner.assistant.prepare(CHANNEL, &chat_key, input, lang, now).await?;
-            let answer = callback.as_deref().map(render::answer_callback);
-            let files = prepared.files.iter().map(|f| Request::SendDocument {
-                chat_id: chat,
-                file_name: f.name.clone(),
-                content: f.content.clone(),
-            });
-            let requests: Vec<Request> =
-                answer.into_iter().chain(render::messages(chat, &prepared.out)).chain(files).collect();
+            let requests = render::turn_requests(chat, message, callback.as_deref(), &prepared);
             finish.outbox =
                 requests.iter().map(|r| Outbound { chat: chat_key.clone(), payload: r.to_payload() }).collect();
             finish.outbox.extend(inner.assistant.staff_outbound(&prepared.staff));

@@ -20,6 +20,9 @@ pub enum Action {
         lang: Option<Lang>,
         /// A pressed button's query, to answer with answerCallbackQuery.
         callback: Option<String>,
+        /// The citizen's message, when it was one: a message passed on to staff is marked on it
+        /// with a reaction.
+        message: Option<i32>,
     },
     /// Nothing to say. A pressed button is still answered, or it would spin.
     ///
@@ -58,7 +61,9 @@ fn read_raw(raw: &serde_json::Value) -> Action {
             Some(text) => Input::from_text(text),
             None => Input::Unsupported { what: "unknown".into() },
         };
-        return Action::Turn { chat, input, lang: language(m["from"]["language_code"].as_str()), callback: None };
+        let lang = language(m["from"]["language_code"].as_str());
+        let message = m["message_id"].as_i64().and_then(|id| i32::try_from(id).ok());
+        return Action::Turn { chat, input, lang, callback: None, message };
     }
     if let Some(q) = raw.get("callback_query") {
         let chat = q["message"]["chat"]["id"].as_i64().or_else(|| q["from"]["id"].as_i64());
@@ -93,6 +98,7 @@ pub fn read(update: &Update) -> Action {
                     input: Input::Button { data: data.clone() },
                     lang: language(q.from.language_code.as_deref()),
                     callback,
+                    message: None,
                 },
                 None => Action::Ignore { chat: Some(chat), callback, why: "button without data" },
             }
@@ -128,6 +134,7 @@ fn read_message(m: &Message) -> Action {
         input,
         lang: language(m.from.as_ref().and_then(|u| u.language_code.as_deref())),
         callback: None,
+        message: Some(m.id.0),
     }
 }
 
@@ -205,7 +212,8 @@ mod tests {
                 chat: 7,
                 input: Input::Unsupported { what: "unknown".into() },
                 lang: Some(Lang::En),
-                callback: None
+                callback: None,
+                message: Some(1),
             }
         );
     }

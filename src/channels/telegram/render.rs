@@ -1,13 +1,15 @@
-//! What the bot sends, as Bot API requests: the engine's rendered replies become sendMessage
-//! bodies (HTML parse mode, every text escaped, split under Telegram's 4096 limit, buttons laid
-//! out for a phone), and a pressed button gets its answerCallbackQuery. Pure functions: no IO.
+//! What the bot sends, as Bot API requests: the rendered replies become sendMessage bodies
+//! (HTML parse mode, every text escaped, split under Telegram's 4096 limit, buttons laid out
+//! for a phone), an acknowledgement that a message was passed on to staff becomes a reaction
+//! on that message (setMessageReaction), and a pressed button gets its answerCallbackQuery.
+//! Pure functions: no IO.
 //!
 //! A `Request` is what the outbox stores (JSON with a `method` field and the Bot API fields),
 //! and what the sender turns back into a teloxide call.
 
 use serde::{Deserialize, Serialize};
 
-use crate::channels::{Outgoing, Shown};
+use crate::channels::{Outgoing, Prepared, Shown};
 use crate::engine::Msg;
 use crate::i18n::Locales;
 use crate::lang::Lang;
@@ -23,6 +25,10 @@ pub const MAX_BUTTONS: usize = 30;
 const ROW_WIDTH: usize = 36;
 /// The text of a message that only continues the buttons of the one before.
 const CONTINUED: &str = "…";
+/// The reaction that marks a citizen's message passed on to staff: "✍" (writing hand, U+270D,
+/// as Telegram's list of reactions spells it, without a variation selector). It says "noted"
+/// without liking or disliking what was reported, which 👍 or ❤ would.
+pub const PASSED_ON: &str = "\u{270D}";
 
 /// A Bot API request the bot makes, as the outbox stores it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,12 +73,36 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         case: Option<i64>,
     },
+    /// A reaction on a citizen's message: it was passed on to staff.
+    #[serde(rename = "setMessageReaction")]
+    SetMessageReaction { chat_id: i64, message_id: i32, reaction: Vec<Reaction> },
     #[serde(rename = "answerCallbackQuery")]
     AnswerCallbackQuery {
         callback_query_id: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         text: Option<String>,
     },
+    /// Takes back a post that carried the words of a citizen who erased their data (see
+    /// `withdraw`): deleted, or where Telegram refuses (after 48 hours), edited to `notice`.
+    #[serde(rename = "deleteMessage")]
+    DeleteMessage {
+        chat_id: i64,
+        /// `None` while it is the post of outbox row `row`, not yet sent when the erasure
+        /// committed: the sender looks up the message it became, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_id: Option<i32>,
+        /// Not a Bot API field.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        row: Option<i64>,
+        /// The edit to make instead, as `EditMessageText` or `EditMessageCaption` with no
+        /// message id; `None` for a post that has no text (a location). Not a Bot API field.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        instead: Option<Box<Request>>,
+    },
+    #[serde(rename = "editMessageText")]
+    EditMessageText { chat_id: i64, message_id: i32, text: String },
+    #[serde(rename = "editMessageCaption")]
+    EditMessageCaption { chat_id: i64, message_id: i32, caption: String },
 }
 
 impl Request {
@@ -81,7 +111,8 @@ impl Request {
         serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
     }
 
-    /// Whether it counts against Telegram's message rate (a callback answer does not).
+    /// Whether it counts against Telegram's message rate (a callback answer does not; a
+    /// reaction is counted, to be safe: Telegram documents no rate of its own for it).
     pub fn is_message(&self) -> bool {
         !matches!(self, Request::AnswerCallbackQuery { .. })
     }
@@ -92,8 +123,57 @@ impl Request {
             Request::SendMessage { case, .. }
             | Request::SendPhoto { case, .. }
             | Request::SendLocation { case, .. } => *case,
-            Request::AnswerCallbackQuery { .. } | Request::CopyMessage { .. } | Request::SendDocument { .. } => None,
+            Request::AnswerCallbackQuery { .. }
+            | Request::CopyMessage { .. }
+            | Request::SendDocument { .. }
+            | Request::SetMessageReaction { .. }
+            | Request::DeleteMessage { .. }
+            | Request::EditMessageText { .. }
+            | Request::EditMessageCaption { .. } => None,
         }
+    }
+
+    /// For a deletion Telegram refused, the edit to make instead, for the same message.
+    pub fn instead(&self) -> Option<Request> {
+        let Request::DeleteMessage { message_id: Some(id), instead: Some(edit), .. } = self else { return None };
+        let mut edit = (**edit).clone();
+        if let Request::EditMessageText { message_id, .. } | Request::EditMessageCaption { message_id, .. } = &mut edit
+        {
+            *message_id = *id;
+        }
+        Some(edit)
+    }
+}
+
+/// The request that takes back a post in the staff group (sent as `method`): deletes message
+/// `message_id`, or the message outbox row `row` becomes, and where that is refused edits its
+/// text or caption to `notice` (plain text).
+pub fn withdraw(group: i64, message_id: Option<i64>, row: Option<i64>, method: &str, notice: &str) -> Request {
+    let text = teloxide::utils::html::escape(notice);
+    let instead = match method {
+        "sendMessage" => Some(Request::EditMessageText { chat_id: group, message_id: 0, text }),
+        "sendPhoto" => Some(Request::EditMessageCaption { chat_id: group, message_id: 0, caption: text }),
+        _ => None,
+    };
+    Request::DeleteMessage {
+        chat_id: group,
+        message_id: message_id.map(|m| m as i32),
+        row,
+        instead: instead.map(Box::new),
+    }
+}
+
+/// A reaction, as the Bot API's ReactionTypeEmoji.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reaction {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub emoji: String,
+}
+
+impl Reaction {
+    pub fn emoji(emoji: &str) -> Reaction {
+        Reaction { kind: "emoji".into(), emoji: emoji.into() }
     }
 }
 
@@ -168,10 +248,28 @@ pub fn staff_posts(group: i64, posts: &[StaffPost]) -> Vec<Request> {
     out
 }
 
-/// The sendMessage requests for a turn's replies, in order.
-pub fn messages(chat_id: i64, replies: &[Outgoing]) -> Vec<Request> {
+/// Everything a citizen's turn sends, in order: the answer to a pressed button (`callback`),
+/// the replies, and the files (their data). `message` is the citizen's message the turn
+/// answers, if it was one.
+pub fn turn_requests(chat_id: i64, message: Option<i32>, callback: Option<&str>, prepared: &Prepared) -> Vec<Request> {
+    let files = prepared.files.iter().map(|f| Request::SendDocument {
+        chat_id,
+        file_name: f.name.clone(),
+        content: f.content.clone(),
+    });
+    callback.map(answer_callback).into_iter().chain(messages(chat_id, message, &prepared.out)).chain(files).collect()
+}
+
+/// The requests for a turn's replies, in order: sendMessage for each, and for an
+/// acknowledgement that the citizen's message was passed on, a reaction on that message
+/// (`message`), or its text when there is no message to mark.
+pub fn messages(chat_id: i64, message: Option<i32>, replies: &[Outgoing]) -> Vec<Request> {
     let mut out = Vec::new();
     for reply in replies {
+        if let (true, Some(message_id)) = (reply.ack, message) {
+            out.push(Request::SetMessageReaction { chat_id, message_id, reaction: vec![Reaction::emoji(PASSED_ON)] });
+            continue;
+        }
         let mut texts = split_text(&reply.text, MAX_TEXT);
         let mut pages = keyboard_pages(&reply.buttons);
         let first_page = if pages.is_empty() { None } else { Some(pages.remove(0)) };
@@ -385,7 +483,16 @@ mod tests {
     fn every_text_is_escaped_for_html() {
         let out = messages(
             1,
-            &[Outgoing { text: "a < b & c > d <b>".into(), buttons: vec![], lang: Lang::Bg, flow: None, step: None }],
+            None,
+            &[Outgoing {
+                text: "a < b & c > d <b>".into(),
+                buttons: vec![],
+                lang: Lang::Bg,
+                flow: None,
+                step: None,
+                area: "none".into(),
+                ack: false,
+            }],
         );
         let Request::SendMessage { text, .. } = &out[0] else { panic!() };
         assert_eq!(text, "a &lt; b &amp; c &gt; d &lt;b&gt;");
@@ -438,6 +545,26 @@ mod tests {
         assert!(!merge_into(&mut first, &post(1, &"е".repeat(MAX_TEXT), false)), "too long together");
         let Request::SendMessage { text, .. } = &first else { panic!() };
         assert_eq!(text, "a\n\nb");
+    }
+
+    #[test]
+    fn a_message_passed_on_is_marked_with_a_reaction_and_otherwise_told() {
+        let ack = Outgoing {
+            text: "✍ Предадох го на служителя.".into(),
+            buttons: vec![],
+            lang: Lang::Bg,
+            flow: Some("cases".into()),
+            step: None,
+            area: "human".into(),
+            ack: true,
+        };
+        let marked = messages(7, Some(42), std::slice::from_ref(&ack));
+        assert_eq!(
+            marked[0].to_payload(),
+            r#"{"method":"setMessageReaction","chat_id":7,"message_id":42,"reaction":[{"type":"emoji","emoji":"✍"}]}"#
+        );
+        let told = messages(7, None, &[ack]);
+        assert!(matches!(&told[0], Request::SendMessage { text, .. } if text.contains("Предадох")));
     }
 
     #[test]

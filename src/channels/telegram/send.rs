@@ -5,9 +5,13 @@
 //! - 5xx and network errors retry with backoff (0.5, 1, 2, 4 s), then rest 30 s and go on
 //!   trying, so a row is never skipped and the chat's later rows wait behind it;
 //! - 403 (the citizen blocked the bot) marks the chat inactive and drops its unsent rows;
+//!   the rows queued for it later (a staff member's answer, a reminder) are given up without a
+//!   call, until the citizen writes again (`unblock`), and the citizen's open case learns of
+//!   each such message;
 //! - any other refusal is logged without the message text, the row marked failed, and the
 //!   chat's next row goes on.
 
+use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -16,15 +20,15 @@ use teloxide::errors::ApiError;
 use teloxide::prelude::*;
 use teloxide::types::{
     CallbackQueryId, FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, MessageId,
-    ParseMode, ThreadId,
+    ParseMode, ReactionType, ThreadId,
 };
 use tokio::sync::{Semaphore, watch};
 
-use super::CHANNEL;
 use super::lanes::Lanes;
 use super::rate::{Buckets, Limits};
 use super::render::{self, Request};
-use super::staff::StaffGroup;
+use super::staff::{self, StaffGroup, TopicError};
+use super::{CHANNEL, retry_wait};
 use crate::store::{Committed, Queued, Store};
 
 /// Quick retries of a failing row before a longer rest.
@@ -49,6 +53,8 @@ struct Inner {
     marks: std::sync::Mutex<std::collections::HashMap<i64, Committed>>,
     /// The staff group, which finds (or opens) the forum topic of a case's posts.
     staff: Option<Arc<StaffGroup>>,
+    /// The chats that blocked the bot and have not written since: nothing is sent to them.
+    blocked: std::sync::Mutex<HashSet<i64>>,
 }
 
 /// What Telegram's answer means for a row.
@@ -68,13 +74,15 @@ enum Outcome {
 }
 
 impl Sender {
-    /// Starts a sender that stops retrying and waiting when `stop` turns true.
+    /// Starts a sender that stops retrying and waiting when `stop` turns true; `blocked`: the
+    /// chats that blocked the bot (the store's inactive chats).
     pub fn start(
         bot: Bot,
         store: Store,
         limits: Limits,
         in_flight: usize,
         staff: Option<Arc<StaffGroup>>,
+        blocked: HashSet<i64>,
         stop: watch::Receiver<bool>,
     ) -> Sender {
         let inner = Arc::new(Inner {
@@ -86,6 +94,7 @@ impl Sender {
             lanes: OnceLock::new(),
             marks: std::sync::Mutex::new(std::collections::HashMap::new()),
             staff,
+            blocked: std::sync::Mutex::new(blocked),
         });
         let weak = Arc::downgrade(&inner);
         let lanes = Lanes::new(move |chat, row: Queued| {
@@ -106,6 +115,19 @@ impl Sender {
             let chat = row.chat.parse::<i64>().unwrap_or(0);
             self.lanes().push(chat, row);
         }
+    }
+
+    /// The citizen of `chat` wrote again (or started the bot again): their chat takes
+    /// messages again. Called before the rows of their turn are queued.
+    pub fn unblock(&self, chat: i64) {
+        if lock(&self.inner.blocked).remove(&chat) {
+            tracing::info!(chat = %crate::privacy::pseudonym(chat), "the citizen wrote again; the chat takes messages again");
+        }
+    }
+
+    /// Telegram said the citizen of `chat` blocked the bot: nothing more is sent to it.
+    pub fn block(&self, chat: i64) {
+        block(&self.inner, chat);
     }
 
     /// Rows queued and not yet started.
@@ -133,16 +155,38 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
         Ok(r) => r,
         Err(_) => {
             tracing::error!(id = row.id, chat = %crate::privacy::pseudonym(chat), "an outbox row does not read as a request; marked failed");
-            let _ = inner.store.note_attempt(row.id, now_ms(), "unreadable payload", true).await;
+            let _ = inner.store.give_up(row.id, now_ms(), "unreadable payload").await;
             return;
         }
     };
+    // Taking back a post that was not yet sent when an erasure committed: the message it
+    // became, if it was on its way and became one.
+    if let Request::DeleteMessage { message_id: message_id @ None, row: Some(of), .. } = &mut request {
+        let _ = inner.store.flush().await;
+        match inner.store.message_of(*of).await {
+            Ok(Some(m)) => *message_id = Some(m as i32),
+            Ok(None) => {
+                let _ = inner.store.give_up(row.id, now_ms(), "nothing was sent to take back").await;
+                return;
+            }
+            Err(e) => {
+                tracing::error!(id = row.id, error = %e, "the post to take back could not be looked up; left for the next start");
+                return;
+            }
+        }
+    }
     let method = method_name(&request);
+    let staff_group = inner.staff.as_ref().is_some_and(|s| s.chat == chat);
+    if !staff_group && lock(&inner.blocked).contains(&chat) {
+        tracing::info!(chat = %crate::privacy::pseudonym(chat), method, "not sent: the chat blocked the bot");
+        let _ = inner.store.give_up(row.id, now_ms(), BLOCKED).await;
+        undelivered(inner, chat, &request).await;
+        return;
+    }
     let mut quick = 0;
     // A case's post goes to its forum topic: found, or opened, before sending.
     let mut thread = None;
     let mut topic_gone = 0;
-    let staff_group = inner.staff.as_ref().is_some_and(|s| s.chat == chat);
     // Rows merged into this one, sent with it.
     let mut merged: Option<Vec<i64>> = None;
     loop {
@@ -152,7 +196,15 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
         if let (Some(case), Some(staff), None) = (request.case(), &inner.staff, thread) {
             match staff.thread(&inner.bot, case, topic_gone > 0).await {
                 Ok(t) => thread = Some(t),
-                Err(why) => {
+                // The same topic is asked for again once Telegram's wait is over, not sooner.
+                Err(TopicError::RetryAfter(wait)) => {
+                    tracing::info!(chat = %crate::privacy::pseudonym(chat), method = "createForumTopic", seconds = wait.as_secs(), "Telegram asks to retry later");
+                    if !pause(inner, wait).await {
+                        return;
+                    }
+                    continue;
+                }
+                Err(TopicError::Failed(why)) => {
                     quick += 1;
                     tracing::warn!(chat = %crate::privacy::pseudonym(chat), error = %why, attempt = quick, "the case's forum topic could not be opened; will retry");
                     if !pause(inner, Duration::from_millis(500 << quick.min(6))).await {
@@ -173,11 +225,29 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
         if staff_group && merged.is_none() {
             merged = Some(batch(inner, chat, &mut request));
         }
+        // An erasure may have cancelled rows since they were queued here, their words still in
+        // memory: only what the outbox still holds as unsent goes out, as it is stored now.
+        match still_pending(inner, &row, &mut request, merged.get_or_insert_default()).await {
+            Live::Yes => {}
+            Live::No(rest) => {
+                for next in rest {
+                    Box::pin(deliver(inner, chat, next)).await;
+                }
+                return;
+            }
+            Live::Unknown => {
+                if !pause(inner, Duration::from_secs(1)).await {
+                    return;
+                }
+                continue;
+            }
+        }
         let result = {
             let _permit = inner.permits.acquire().await;
             execute(&inner.bot, &request, thread).await
         };
-        match outcome(result) {
+        let message_id = result.as_ref().ok().copied().flatten().map(i64::from);
+        match outcome(result.map(|_| ())) {
             // Staff posts are never dropped: if the bot lost its rights in the group, they
             // wait until someone gives them back.
             Outcome::Blocked if staff_group => {
@@ -189,11 +259,11 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
             }
             Outcome::Sent => {
                 for id in merged.iter().flatten() {
-                    if let Err(e) = inner.store.mark_sent(*id, now_ms()).await {
+                    if let Err(e) = inner.store.mark_sent(*id, now_ms(), message_id).await {
                         tracing::error!(id, error = %e, "a merged row could not be marked sent");
                     }
                 }
-                settle(inner, chat, row.id).await;
+                settle(inner, chat, row.id, message_id).await;
                 return;
             }
             Outcome::Wait(wait) => {
@@ -221,13 +291,19 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
                 }
             }
             Outcome::Blocked => {
-                tracing::info!(chat = %crate::privacy::pseudonym(chat), "the citizen blocked the bot; the chat is inactive");
+                tracing::info!(chat = %crate::privacy::pseudonym(chat), method, "the citizen blocked the bot; the chat is inactive");
+                block(inner, chat);
                 if let Some(lanes) = inner.lanes.get() {
                     lanes.clear(chat);
+                }
+                // This row's request reached Telegram; the chat's other unsent rows did not.
+                for id in std::iter::once(row.id).chain(merged.iter().flatten().copied()) {
+                    let _ = inner.store.note_attempt(id, now_ms(), BLOCKED, true).await;
                 }
                 if let Err(e) = inner.store.deactivate_chat(CHANNEL, &row.chat, now_ms()).await {
                     tracing::error!(chat = %crate::privacy::pseudonym(chat), error = %e, "the chat could not be marked inactive");
                 }
+                undelivered(inner, chat, &request).await;
                 return;
             }
             Outcome::TopicGone if topic_gone < 2 && request.case().is_some() => {
@@ -242,6 +318,11 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
                 }
                 return;
             }
+            // A post that can no longer be deleted (after 48 hours) is edited instead.
+            Outcome::Refused(_) if request.instead().is_some() => {
+                tracing::info!(chat = %crate::privacy::pseudonym(chat), "a post could not be deleted; editing it instead");
+                request = request.instead().unwrap_or(request);
+            }
             Outcome::Refused(why) => {
                 tracing::warn!(chat = %crate::privacy::pseudonym(chat), method, error = %why, "Telegram refused a request; going on");
                 for id in std::iter::once(row.id).chain(merged.iter().flatten().copied()) {
@@ -251,6 +332,76 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
             }
         }
     }
+}
+
+/// Why a row to a chat that blocked the bot was given up (as the store writes it too).
+const BLOCKED: &str = "the chat blocked the bot";
+
+fn block(inner: &Inner, chat: i64) {
+    let staff_group = inner.staff.as_ref().is_some_and(|s| s.chat == chat);
+    if !staff_group {
+        lock(&inner.blocked).insert(chat);
+    }
+}
+
+/// A message for a citizen was not delivered because they blocked the bot: their case (if
+/// open) and the staff group learn of it. Reactions and button answers are nobody's news.
+async fn undelivered(inner: &Inner, chat: i64, request: &Request) {
+    if matches!(request, Request::SetMessageReaction { .. } | Request::AnswerCallbackQuery { .. }) {
+        return;
+    }
+    match staff::undelivered(&inner.store, inner.staff.as_deref(), &chat.to_string(), now_ms()).await {
+        Ok(posts) => {
+            if let Some(lanes) = inner.lanes.get() {
+                for post in posts {
+                    let group = post.chat.parse::<i64>().unwrap_or(0);
+                    let _ = lanes.push(group, post);
+                }
+            }
+        }
+        Err(e) => {
+            tracing::error!(chat = %crate::privacy::pseudonym(chat), error = %e, "an undelivered message could not be noted on its case")
+        }
+    }
+}
+
+/// Whether a row (and the rows merged into it) may still be sent.
+enum Live {
+    Yes,
+    /// The row was cancelled: these rows merged into it were not, and go on alone.
+    No(Vec<Queued>),
+    /// The store could not tell: try again shortly.
+    Unknown,
+}
+
+/// Checks the row and those merged into it against the outbox; drops the cancelled ones and
+/// rebuilds `request` from the stored payloads if any was dropped.
+async fn still_pending(inner: &Inner, row: &Queued, request: &mut Request, merged: &mut Vec<i64>) -> Live {
+    let ids: Vec<i64> = std::iter::once(row.id).chain(merged.iter().copied()).collect();
+    let live = match inner.store.still_pending(&ids).await {
+        Ok(live) => live,
+        Err(e) => {
+            tracing::error!(id = row.id, error = %e, "an outbox row could not be checked before sending");
+            return Live::Unknown;
+        }
+    };
+    if live.len() == ids.len() {
+        return Live::Yes;
+    }
+    if live.first().is_none_or(|first| first.id != row.id) {
+        merged.clear();
+        return Live::No(live);
+    }
+    let read = |q: &Queued| serde_json::from_str::<Request>(&q.payload).ok();
+    let Some(mut rebuilt) = read(&live[0]) else { return Live::No(Vec::new()) };
+    merged.clear();
+    for q in &live[1..] {
+        if read(q).is_some_and(|next| render::merge_into(&mut rebuilt, &next)) {
+            merged.push(q.id);
+        }
+    }
+    *request = rebuilt;
+    Live::Yes
 }
 
 /// Takes the rows queued behind `request` that merge into it; their ids.
@@ -269,8 +420,8 @@ fn batch(inner: &Inner, chat: i64, request: &mut Request) -> Vec<i64> {
 /// must be marked before this one returns, so at most two of a chat's rows are ever sent but
 /// not yet marked (the ones a crash can send twice). A chat with nothing more queued waits
 /// for its last mark too.
-async fn settle(inner: &Inner, chat: i64, id: i64) {
-    let mark = match inner.store.mark_sent_later(id, now_ms()).await {
+async fn settle(inner: &Inner, chat: i64, id: i64, message_id: Option<i64>) {
+    let mark = match inner.store.mark_sent_later(id, now_ms(), message_id).await {
         Ok(mark) => mark,
         Err(e) => {
             tracing::error!(id, error = %e, "a sent row could not be marked sent");
@@ -305,7 +456,8 @@ async fn pause(inner: &Inner, wait: Duration) -> bool {
 }
 
 /// Makes the call through teloxide; `thread` is the forum topic it goes to, if any.
-pub(super) async fn execute(bot: &Bot, request: &Request, thread: Option<i64>) -> Result<(), RequestError> {
+/// Returns the id of the message it made, if it made one.
+pub(super) async fn execute(bot: &Bot, request: &Request, thread: Option<i64>) -> Result<Option<i32>, RequestError> {
     let thread = thread.map(|t| ThreadId(MessageId(t as i32)));
     match request {
         Request::SendMessage { chat_id, text, parse_mode, link_preview_options, reply_markup, .. } => {
@@ -333,14 +485,14 @@ pub(super) async fn execute(bot: &Bot, request: &Request, thread: Option<i64>) -
                 });
                 call = call.reply_markup(InlineKeyboardMarkup::new(rows));
             }
-            call.await.map(|_| ())
+            call.await.map(|m| Some(m.id.0))
         }
         Request::AnswerCallbackQuery { callback_query_id, text } => {
             let mut call = bot.answer_callback_query(CallbackQueryId(callback_query_id.clone()));
             if let Some(t) = text {
                 call = call.text(t.clone());
             }
-            call.await.map(|_| ())
+            call.await.map(|_| None)
         }
         Request::SendPhoto { chat_id, photo, caption, .. } => {
             let mut call = bot.send_photo(ChatId(*chat_id), InputFile::file_id(FileId(photo.clone())));
@@ -350,22 +502,41 @@ pub(super) async fn execute(bot: &Bot, request: &Request, thread: Option<i64>) -
             if let Some(t) = thread {
                 call = call.message_thread_id(t);
             }
-            call.await.map(|_| ())
+            call.await.map(|m| Some(m.id.0))
         }
         Request::SendDocument { chat_id, file_name, content } => {
             let file = InputFile::memory(content.clone().into_bytes()).file_name(file_name.clone());
-            bot.send_document(ChatId(*chat_id), file).await.map(|_| ())
+            bot.send_document(ChatId(*chat_id), file).await.map(|m| Some(m.id.0))
         }
         Request::CopyMessage { chat_id, from_chat_id, message_id } => {
-            bot.copy_message(ChatId(*chat_id), ChatId(*from_chat_id), MessageId(*message_id)).await.map(|_| ())
+            bot.copy_message(ChatId(*chat_id), ChatId(*from_chat_id), MessageId(*message_id)).await.map(|m| Some(m.0))
         }
         Request::SendLocation { chat_id, latitude, longitude, .. } => {
             let mut call = bot.send_location(ChatId(*chat_id), *latitude, *longitude);
             if let Some(t) = thread {
                 call = call.message_thread_id(t);
             }
-            call.await.map(|_| ())
+            call.await.map(|m| Some(m.id.0))
         }
+        Request::SetMessageReaction { chat_id, message_id, reaction } => {
+            let reaction = reaction.iter().map(|r| ReactionType::Emoji { emoji: r.emoji.clone() });
+            bot.set_message_reaction(ChatId(*chat_id), MessageId(*message_id)).reaction(reaction).await.map(|_| None)
+        }
+        Request::DeleteMessage { chat_id, message_id, .. } => match message_id {
+            Some(id) => bot.delete_message(ChatId(*chat_id), MessageId(*id)).await.map(|_| None),
+            None => Ok(None),
+        },
+        Request::EditMessageText { chat_id, message_id, text } => bot
+            .edit_message_text(ChatId(*chat_id), MessageId(*message_id), text.clone())
+            .parse_mode(ParseMode::Html)
+            .await
+            .map(|_| None),
+        Request::EditMessageCaption { chat_id, message_id, caption } => bot
+            .edit_message_caption(ChatId(*chat_id), MessageId(*message_id))
+            .caption(caption.clone())
+            .parse_mode(ParseMode::Html)
+            .await
+            .map(|_| None),
     }
 }
 
@@ -378,7 +549,7 @@ fn outcome(result: Result<(), RequestError>) -> Outcome {
         Err(e) => e,
     };
     match e {
-        RequestError::RetryAfter(s) => Outcome::Wait(s.duration().max(Duration::from_secs(1))),
+        RequestError::RetryAfter(s) => Outcome::Wait(retry_wait(s)),
         RequestError::Network(_) => Outcome::Retry("network error".into()),
         RequestError::Io(_) => Outcome::Retry("i/o error".into()),
         // A proxy's HTML error page, or a cut-off body.
@@ -409,7 +580,7 @@ fn outcome(result: Result<(), RequestError>) -> Outcome {
     }
 }
 
-fn method_name(request: &Request) -> &'static str {
+pub(super) fn method_name(request: &Request) -> &'static str {
     match request {
         Request::SendMessage { .. } => "sendMessage",
         Request::AnswerCallbackQuery { .. } => "answerCallbackQuery",
@@ -417,6 +588,10 @@ fn method_name(request: &Request) -> &'static str {
         Request::SendLocation { .. } => "sendLocation",
         Request::CopyMessage { .. } => "copyMessage",
         Request::SendDocument { .. } => "sendDocument",
+        Request::SetMessageReaction { .. } => "setMessageReaction",
+        Request::DeleteMessage { .. } => "deleteMessage",
+        Request::EditMessageText { .. } => "editMessageText",
+        Request::EditMessageCaption { .. } => "editMessageCaption",
     }
 }
 

@@ -7,19 +7,22 @@
 //! and opened again, with its card, if staff deleted it.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{Message, Update, UpdateKind};
 
 use super::render::{self, Request};
-use super::send::execute;
-use super::{CHANNEL, describe};
-use crate::channels::Assistant;
+use super::send::{execute, method_name};
+use super::{CHANNEL, describe, patiently, retry_wait};
+use crate::channels::{Assistant, Outgoing};
 use crate::engine::Input;
-use crate::staff::cases::{Actor, Case, CaseRef, Event, EventKind, Source, Staffer};
-use crate::staff::desk::{Handled, StaffAct};
-use crate::store::{CaseUpdate, CaseWrite, Finish, Outbound, StoreError, TurnRecord};
+use crate::engine::action::{Action, StaffButton};
+use crate::staff::cases::{Actor, Case, CaseRef, Event, EventKind, Source, Staffer, Status};
+use crate::staff::desk::StaffAct;
+use crate::store::{CaseUpdate, CaseWrite, Finish, Outbound, Queued, Store, StoreError, TurnRecord};
 
 /// What a staff member did in the staff group.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,6 +107,24 @@ fn staffer(user: &teloxide::types::User) -> Staffer {
     Staffer { id: user.id.0.to_string(), name: user.full_name() }
 }
 
+/// Why a case's forum topic could not be found or opened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TopicError {
+    /// 429: ask again after this long, not sooner.
+    RetryAfter(Duration),
+    /// Anything else, without message text.
+    Failed(String),
+}
+
+impl std::fmt::Display for TopicError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TopicError::RetryAfter(wait) => write!(f, "retry after {} s", wait.as_secs()),
+            TopicError::Failed(why) => f.write_str(why),
+        }
+    }
+}
+
 /// The staff group, as the sender and the processor use it.
 pub struct StaffGroup {
     pub chat: i64,
@@ -118,15 +139,19 @@ impl StaffGroup {
     /// The forum topic of a case: the one it has, or a new one. `reopen`: the old topic is
     /// gone, so a new one is opened and the card posted again. Only the staff group's lane
     /// calls this, one post at a time, so a case never gets two topics at once.
-    pub async fn thread(&self, bot: &Bot, case_id: i64, reopen: bool) -> Result<i64, String> {
+    pub async fn thread(&self, bot: &Bot, case_id: i64, reopen: bool) -> Result<i64, TopicError> {
         let store = &self.assistant.store;
-        let case = store.case(CaseRef::from_id(case_id)).await.map_err(|e| e.to_string())?;
-        let case = case.ok_or_else(|| "the case does not exist".to_string())?;
+        let case = store.case(CaseRef::from_id(case_id)).await.map_err(|e| TopicError::Failed(e.to_string()))?;
+        let case = case.ok_or_else(|| TopicError::Failed("the case does not exist".into()))?;
         if let (Some(thread), false) = (case.thread, reopen) {
             return Ok(thread);
         }
         let name = self.assistant.topic_name(&case);
-        let topic = bot.create_forum_topic(ChatId(self.chat), name).await.map_err(|e| describe(&e))?;
+        let topic = match bot.create_forum_topic(ChatId(self.chat), name).await {
+            Ok(topic) => topic,
+            Err(RequestError::RetryAfter(after)) => return Err(TopicError::RetryAfter(retry_wait(after))),
+            Err(e) => return Err(TopicError::Failed(describe(&e))),
+        };
         let thread = i64::from(topic.thread_id.0.0);
         let at_ms = Utc::now().timestamp_millis();
         let mut u = CaseUpdate::of(case.reference, at_ms);
@@ -147,7 +172,7 @@ impl StaffGroup {
             cases: vec![CaseWrite::Update(u), CaseWrite::Event(event)],
             ..TurnRecord::default()
         };
-        store.commit_turn(record).await.map_err(|e| e.to_string())?;
+        store.commit_turn(record).await.map_err(|e| TopicError::Failed(e.to_string()))?;
         if reopen {
             self.post_card_again(bot, &case, thread).await;
         }
@@ -163,7 +188,7 @@ impl StaffGroup {
         };
         let note = a.staff_note(case.reference, "staff-recreated");
         for request in render::staff_posts(self.chat, &[note, card]) {
-            if let Err(e) = execute(bot, &request, Some(thread)).await {
+            if let Err(e) = patiently(method_name(&request), || execute(bot, &request, Some(thread))).await {
                 tracing::warn!(error = %describe(&e), "the card could not be posted in the reopened topic");
             }
         }
@@ -190,21 +215,13 @@ impl StaffGroup {
         }
         let (case, act) = match &input.did {
             StaffDid::Button(data) => {
-                let mut parts = data.split(':');
-                let (Some("s"), Some(what), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
-                    return Ok((None, finish));
+                let Some(Action::Staff { act, case }) = Action::parse(data) else { return Ok((None, finish)) };
+                let act = match act {
+                    StaffButton::Take => StaffAct::Take,
+                    StaffButton::Close => StaffAct::Close(None),
+                    StaffButton::Reopen => StaffAct::Reopen,
                 };
-                let act = match what {
-                    "t" => StaffAct::Take,
-                    "c" => StaffAct::Close(None),
-                    "o" => StaffAct::Reopen,
-                    _ => return Ok((None, finish)),
-                };
-                let case = match id.parse::<i64>() {
-                    Ok(id) => a.store.case(CaseRef::from_id(id)).await?,
-                    Err(_) => None,
-                };
-                (case, act)
+                (a.store.case(CaseRef::from_id(case)).await?, act)
             }
             did => {
                 let Some(thread) = input.thread else { return Ok((None, finish)) };
@@ -242,51 +259,52 @@ impl StaffGroup {
     }
 }
 
+/// A message for a citizen was not sent: they blocked the bot. Their case, if one is not
+/// closed for good, records it in its history (the web console and `cases show` list it);
+/// with a staff group, its topic says so. Returns that post, queued.
+pub async fn undelivered(
+    store: &Store,
+    staff: Option<&StaffGroup>,
+    chat: &str,
+    at_ms: i64,
+) -> Result<Vec<Queued>, StoreError> {
+    let cases = store.chat_cases(CHANNEL, chat).await?;
+    let Some(case) = cases.into_iter().find(|c| c.status != Status::Closed) else { return Ok(Vec::new()) };
+    let event = Event {
+        case: case.reference,
+        at_ms,
+        actor: Actor::Bot,
+        source: Source::System,
+        kind: EventKind::Undelivered,
+        status: None,
+        body: None,
+    };
+    let record = TurnRecord {
+        channel: case.channel.clone(),
+        chat: case.chat.clone(),
+        at_ms,
+        cases: vec![CaseWrite::Event(event)],
+        ..TurnRecord::default()
+    };
+    let outbox = match staff {
+        Some(group) => {
+            let a = &group.assistant;
+            a.staff_outbound(&[a.staff_note(case.reference, "staff-undelivered")])
+        }
+        None => Vec::new(),
+    };
+    let finish = Finish { channel: CHANNEL.into(), chat: case.chat.clone(), at_ms, outbox, ..Finish::default() };
+    store.finish(Some(record), finish).await
+}
+
 /// The messages for the citizen of a case, when they are on Telegram. (A console citizen
-/// reads them from the case's events.)
-pub fn citizen_outbound(case: &Case, handled: &Handled) -> Vec<Outbound> {
+/// reads them from the transcript.)
+pub fn citizen_outbound(case: &Case, out: &[Outgoing]) -> Vec<Outbound> {
     match case.chat.parse::<i64>() {
-        Ok(chat) if case.channel == CHANNEL => render::messages(chat, &handled.citizen)
+        Ok(chat) if case.channel == CHANNEL => render::messages(chat, None, out)
             .iter()
             .map(|r| Outbound { chat: case.chat.clone(), payload: r.to_payload() })
             .collect(),
         _ => Vec::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// teloxide reads an update from text, as it arrives (`from_value` does not read it).
-    fn update(json: serde_json::Value) -> Update {
-        serde_json::from_str(&json.to_string()).expect("an update")
-    }
-
-    /// A message in topic 100 of `group`, as Telegram sends it (the fake's staff member).
-    fn in_topic(group: i64, text: &str) -> Update {
-        let mut json = super::super::fake::StaffMember::new(77, "Мария Петрова", group).in_topic(100, text);
-        json["update_id"] = serde_json::json!(1);
-        update(json)
-    }
-
-    #[test]
-    fn a_text_in_a_topic_of_the_staff_group_is_a_staff_reply() {
-        let input = read_staff(&in_topic(-100, "Здравейте"), -100).expect("read");
-        assert_eq!(input.thread, Some(100));
-        assert_eq!(input.who.id, "77");
-        assert_eq!(input.who.name, "Мария Петрова");
-        assert_eq!(input.did, StaffDid::Text("Здравейте".into()));
-    }
-
-    #[test]
-    fn close_with_a_note_is_a_command() {
-        let input = read_staff(&in_topic(-100, "/close ремонтът е направен"), -100).expect("read");
-        assert_eq!(input.did, StaffDid::Command { name: "close".into(), arg: "ремонтът е направен".into() });
-    }
-
-    #[test]
-    fn another_group_is_not_the_staff_group() {
-        assert_eq!(read_staff(&in_topic(-200, "/close"), -100), None);
     }
 }
