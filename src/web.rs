@@ -1,45 +1,68 @@
 //! The staff console: a web page where municipal staff review cases, answer and close them.
 //! Server-rendered HTML (auto-escaping templates), working without JavaScript, served by the
-//! same binary. Every page needs a signed-in account; every change is a POST with a CSRF
-//! token; answers and closes go through the same case desk as the Telegram staff group, so
-//! both ways of working stay in sync.
+//! same binary. Every page needs a signed-in account; every change is a same-origin POST with
+//! a CSRF token; answers and closes go through the same case desk as the Telegram staff
+//! group, so both ways of working stay in sync. No SQL here: it lives in `store::console`.
 //!
-//! Modules: `auth` (passwords, sessions, limits), `pages` (the handlers).
+//! Modules: `auth` (passwords, session ids), `keys` (tokens under the console's secret),
+//! `limiter` (login limits in fixed memory), `client` (the client's address behind a trusted
+//! proxy), `extract` (the signed-in staff member, roles, CSRF-checked forms, language),
+//! `form` (strict forms and field limits), `error` (the one error type), `security` (headers,
+//! same-origin, header limit), `pages` (the handlers, one file per resource), `users` (the
+//! `staff-user` command).
 
 pub mod auth;
+mod client;
+mod error;
+mod extract;
+mod form;
+pub mod keys;
+pub mod limiter;
 mod pages;
+mod security;
 pub mod users;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::DefaultBodyLimit;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use minijinja::Environment;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 
-use self::auth::Limiter;
+pub use self::error::WebError;
+use self::keys::Keys;
+use self::limiter::Limiter;
 use crate::channels::Assistant;
-use crate::engine::Msg;
-use crate::lang::Lang;
+use crate::config::Secret;
 
 /// How the console runs.
 #[derive(Debug, Clone)]
 pub struct WebSettings {
-    /// Cookies only over HTTPS (`__Host-` prefixed). Off only for a console on a local http
-    /// address.
+    /// HTTPS only: `__Host-` cookies with `Secure`, and HSTS. Off only for a console on a
+    /// local http address.
     pub secure_cookies: bool,
     /// A session unused this long ends.
     pub idle: Duration,
     /// A session ends this long after login, used or not.
     pub absolute: Duration,
-    /// Failed logins allowed per address and per account in `window`.
+    /// Failed logins allowed per address, and per account, from browsers that have not
+    /// signed in to it before; each refills over `window`.
     pub per_address: usize,
     pub per_account: usize,
     pub window: Duration,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` name the client (`SOFIA_TRUSTED_PROXY`).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// The cost of the decoy hash (the same as the accounts' hashes; lower only in tests).
+    pub hash_cost: auth::Cost,
+    /// The secret tokens are derived from (see `Store::console_secret`); without it a random
+    /// one, good for as long as the process runs.
+    pub secret: Option<Secret>,
 }
 
 impl Default for WebSettings {
@@ -51,6 +74,41 @@ impl Default for WebSettings {
             per_address: 20,
             per_account: 5,
             window: Duration::from_secs(15 * 60),
+            trusted_proxies: Vec::new(),
+            hash_cost: auth::Cost::OWASP,
+            secret: None,
+        }
+    }
+}
+
+impl WebSettings {
+    /// These settings with the console's secret stored in the database (made at the first
+    /// start), so that a restart, or a second console on the same database, keeps forms and
+    /// device cookies valid.
+    pub async fn with_stored_secret(mut self, store: &crate::store::Store) -> Result<Self, crate::store::StoreError> {
+        let mut fresh = [0u8; 32];
+        getrandom::getrandom(&mut fresh).expect("the OS's randomness");
+        let secret = store.console_secret(&auth::hex(&fresh), chrono::Utc::now().timestamp_millis()).await?;
+        self.secret = Some(Secret::new(secret));
+        Ok(self)
+    }
+}
+
+/// The names of the console's cookies: `__Host-` prefixed (HTTPS, this host, path /) unless
+/// the console runs on plain http for local use.
+#[derive(Debug, Clone, Copy)]
+pub struct CookieNames {
+    pub session: &'static str,
+    pub login: &'static str,
+    pub device: &'static str,
+}
+
+impl CookieNames {
+    fn new(secure: bool) -> CookieNames {
+        if secure {
+            CookieNames { session: "__Host-sofia-staff", login: "__Host-sofia-login", device: "__Host-sofia-device" }
+        } else {
+            CookieNames { session: "sofia-staff", login: "sofia-login", device: "sofia-device" }
         }
     }
 }
@@ -59,18 +117,28 @@ impl Default for WebSettings {
 pub struct Console {
     pub assistant: Arc<Assistant>,
     pub settings: WebSettings,
+    pub cookies: CookieNames,
     templates: Environment<'static>,
     limiter: Limiter,
+    keys: Keys,
+    decoy: auth::Decoy,
+    /// Password hashes at once: each takes about 20 MiB.
+    hashing: Semaphore,
+    /// Passwords checked since the start (failed and not), to show what the limits spare.
+    hashed: AtomicU64,
     /// The bot, to fetch citizens' photos from Telegram and serve them from this origin.
     bot: Option<teloxide::Bot>,
 }
 
 impl Console {
+    /// A console; it hashes its decoy password now, so that the first failed login takes as
+    /// long as the others.
     pub fn new(assistant: Arc<Assistant>, settings: WebSettings) -> Console {
         let mut templates = Environment::new();
         templates.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
         for (name, source) in [
             ("layout.html", include_str!("web/templates/layout.html")),
+            ("error.html", include_str!("web/templates/error.html")),
             ("login.html", include_str!("web/templates/login.html")),
             ("queue.html", include_str!("web/templates/queue.html")),
             ("case.html", include_str!("web/templates/case.html")),
@@ -81,7 +149,20 @@ impl Console {
             templates.add_template(name, source).expect("the console's templates parse");
         }
         let limiter = Limiter::new(settings.window, settings.per_address, settings.per_account);
-        Console { assistant, settings, templates, limiter, bot: None }
+        let keys = settings.secret.as_ref().map_or_else(Keys::random, |s| Keys::new(s.expose().as_bytes()));
+        let decoy = auth::Decoy::new(settings.hash_cost);
+        Console {
+            assistant,
+            cookies: CookieNames::new(settings.secure_cookies),
+            settings,
+            templates,
+            limiter,
+            keys,
+            decoy,
+            hashing: Semaphore::new(2),
+            hashed: AtomicU64::new(0),
+            bot: None,
+        }
     }
 
     /// A console that shows citizens' photos, fetched through the bot.
@@ -90,75 +171,47 @@ impl Console {
         self
     }
 
-    /// The session cookie's name: `__Host-` prefixed (HTTPS, this host, path /) unless the
-    /// console runs on plain http for local use.
-    fn cookie(&self) -> &'static str {
-        if self.settings.secure_cookies { "__Host-sofia-staff" } else { "sofia-staff" }
+    /// The login limiter, to measure it.
+    pub fn limiter(&self) -> &Limiter {
+        &self.limiter
     }
 
-    fn text(&self, lang: Lang, id: &str) -> String {
-        self.assistant.locales.render(lang, &Msg::new(id))
-    }
-
-    /// Renders a template in a language; `t("id")` in it is that language's Fluent text.
-    fn render(&self, name: &str, lang: Lang, ctx: minijinja::Value) -> Response {
-        let locales = self.assistant.clone();
-        let t = minijinja::Value::from_function(move |id: String| locales.locales.render(lang, &Msg::new(&id)));
-        let other = match lang {
-            Lang::Bg => Lang::En,
-            Lang::En => Lang::Bg,
-        };
-        let base = minijinja::context! { t => t, lang => lang.code(), other_lang => other.code() };
-        let ctx = minijinja::context! { ..ctx, ..base };
-        match self.templates.get_template(name).and_then(|tpl| tpl.render(ctx)) {
-            Ok(html) => axum::response::Html(html).into_response(),
-            Err(e) => {
-                tracing::error!(template = name, error = %e, "a console page could not be rendered");
-                (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "the page could not be rendered").into_response()
-            }
-        }
+    /// How many passwords were hashed to check a login since the console started.
+    pub fn passwords_checked(&self) -> u64 {
+        self.hashed.load(Ordering::Relaxed)
     }
 }
 
-/// The console's routes, with the security headers on every answer.
+/// The console's routes, behind its layers (outermost first): security headers, pages in the
+/// staff member's language (errors included), the header limit, the same-origin check for
+/// changes, the body limit.
 pub fn app(console: Arc<Console>) -> Router {
+    use self::pages::{audit, canned, case, dashboard, login, photo, queue};
+    let c = console.clone();
     Router::new()
-        .route("/login", get(pages::login_page).post(pages::login))
-        .route("/logout", post(pages::logout))
-        .route("/", get(pages::queue))
-        .route("/cases/{reference}", get(pages::case_page))
-        .route("/cases/{reference}/act", post(pages::act))
-        .route("/cases/{reference}/photo/{n}", get(pages::photo))
-        .route("/dashboard", get(pages::dashboard))
-        .route("/audit", get(pages::audit))
-        .route("/canned", get(pages::canned).post(pages::add_canned))
-        .route("/canned/{id}/delete", post(pages::delete_canned))
+        .route("/login", get(login::page).post(login::login))
+        .route("/logout", post(login::logout))
+        .route("/", get(queue::queue))
+        .route("/cases/{reference}", get(case::page))
+        .route("/cases/{reference}/act", post(case::act))
+        .route("/cases/{reference}/photo/{n}", get(photo::photo))
+        .route("/dashboard", get(dashboard::dashboard))
+        .route("/audit", get(audit::audit))
+        .route("/canned", get(canned::page).post(canned::add))
+        .route("/canned/{id}/delete", post(canned::delete))
         .route("/static/console.css", get(css))
-        .layer(axum::middleware::map_response(secure_headers))
+        .fallback(|| async { WebError::NoPage(StatusCode::NOT_FOUND) })
+        .method_not_allowed_fallback(|| async { WebError::NoPage(StatusCode::METHOD_NOT_ALLOWED) })
+        .layer(DefaultBodyLimit::max(form::MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(c.clone(), security::same_origin))
+        .layer(axum::middleware::from_fn(security::header_limit))
+        .layer(axum::middleware::from_fn_with_state(c.clone(), pages::in_language))
+        .layer(axum::middleware::from_fn_with_state(c, security::secure_headers))
         .with_state(console)
 }
 
 async fn css() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("web/templates/console.css"))
-}
-
-/// A strict content security policy (no script, no frames, nothing from elsewhere), no
-/// sniffing, no referrer, no caching of pages that hold citizens' words.
-async fn secure_headers(mut response: Response) -> Response {
-    let h: &mut HeaderMap = response.headers_mut();
-    for (name, value) in [
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::CACHE_CONTROL, "no-store"),
-    ] {
-        h.insert(name, HeaderValue::from_static(value));
-    }
-    response
 }
 
 /// Serves the console on `listen` until `stop` turns true.

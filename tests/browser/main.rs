@@ -1,5 +1,5 @@
-//! Browser tests: real headless Chromium, driven over W3C WebDriver by chromedriver, against
-//! servers started on 127.0.0.1:0. They never skip: without Debian's `chromium` and
+//! Browser tests: real headless Chromium, driven over W3C WebDriver by chromedriver (through
+//! fantoccini), against servers started on 127.0.0.1:0. They never skip: without Debian's `chromium` and
 //! `chromium-driver` installed, they fail and say so.
 
 mod console;
@@ -11,6 +11,7 @@ mod webdriver;
 pub async fn serve(app: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port on 127.0.0.1");
     let address = listener.local_addr().expect("the listener's address");
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.expect("the test server runs") });
     format!("http://{address}")
 }

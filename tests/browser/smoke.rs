@@ -7,6 +7,8 @@ use axum::response::Html;
 use axum::routing::get;
 use serde::Deserialize;
 
+use fantoccini::Locator;
+
 use crate::serve;
 use crate::webdriver::{Browser, Error};
 
@@ -52,10 +54,10 @@ fn escape(text: &str) -> String {
 /// Types `text` into the form on a fresh page, submits it and returns the echoed text.
 async fn submit(browser: &Browser, base: &str, text: &str) -> Result<String, Error> {
     browser.goto(&format!("{base}/")).await?;
-    let field = browser.find("input[name=text]").await?;
-    browser.send_keys(&field, text).await?;
-    browser.click(&browser.find("button[type=submit]").await?).await?;
-    browser.text(&browser.find("#echo").await?).await
+    let field = browser.find(Locator::Css("input[name=text]")).await?;
+    field.send_keys(text).await?;
+    browser.find(Locator::Css("button[type=submit]")).await?.click().await?;
+    Ok(browser.find(Locator::Css("#echo")).await?.text().await?)
 }
 
 #[tokio::test]
@@ -66,14 +68,14 @@ async fn typed_markup_comes_back_as_text_and_runs_nothing() -> Result<(), Error>
     let script = "<script>alert(1)</script>";
     // An alert that opened would also fail every later command with "unexpected alert open".
     assert_eq!(submit(&browser, &base, script).await?, script);
-    assert!(browser.page_source().await?.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-    assert_eq!(browser.current_url().await?, format!("{base}/"));
+    assert!(browser.source().await?.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_eq!(browser.current_url().await?.as_str(), format!("{base}/"));
 
     let image = r#"<img src=x onerror="window.__pwned=1">"#;
     assert_eq!(submit(&browser, &base, image).await?, image);
     // A query in the page, since `find_all` waits a while for a match that should never come.
-    assert_eq!(browser.execute("return document.images.length").await?, 0, "the payload became an element");
-    assert_eq!(browser.execute("return window.__pwned === undefined").await?, true);
+    assert_eq!(browser.execute("return document.images.length", vec![]).await?, 0, "the payload became an element");
+    assert_eq!(browser.execute("return window.__pwned === undefined", vec![]).await?, true);
 
     browser.close().await
 }
@@ -84,13 +86,13 @@ async fn the_page_is_seen_as_a_person_sees_it() -> Result<(), Error> {
     let browser = Browser::start().await?;
     browser.goto(&format!("{base}/")).await?;
 
-    let field = browser.find("input[name=text]").await?;
-    assert_eq!(browser.attribute(&field, "type").await?.as_deref(), Some("text"));
-    assert_eq!(browser.attribute(&field, "data-missing").await?, None);
-    assert_eq!(browser.find_all("form input, form button").await?.len(), 2);
-    assert_eq!(browser.execute("return document.title").await?, "Echo");
+    let field = browser.find(Locator::Css("input[name=text]")).await?;
+    assert_eq!(field.attr("type").await?.as_deref(), Some("text"));
+    assert_eq!(field.attr("data-missing").await?, None);
+    assert_eq!(browser.find_all(Locator::Css("form input, form button")).await?.len(), 2);
+    assert_eq!(browser.execute("return document.title", vec![]).await?, "Echo");
 
-    let png = browser.screenshot_png().await?;
+    let png = browser.screenshot().await?;
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a screenshot is a PNG, got {:?}", &png[..png.len().min(8)]);
     if let Some(path) = std::env::var_os("BROWSER_SCREENSHOT") {
         std::fs::write(path, &png).expect("the screenshot is written");
