@@ -45,8 +45,11 @@ async fn bad_input_gets_a_polite_answer_and_keeps_the_form() {
         }
         assert!(out.iter().flat_map(|o| o.buttons.iter().flatten()).next().is_some(), "{name}: no way on");
         let after = Session::restore(&a.store.load_session(CHANNEL, "1").await.unwrap().unwrap());
+        // A clear question in between ("mixed scripts" asks for a travel card) is answered and
+        // the form waits for it, paused with its answers.
         if name != "unknown command" {
-            assert_eq!(after.at, before.at, "{name}: the form was lost");
+            let kept = after.at == before.at || after.paused == before.at;
+            assert!(kept, "{name}: the form was lost: at {:?}, paused {:?}", after.at, after.paused);
         }
     }
 }

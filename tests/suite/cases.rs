@@ -36,11 +36,10 @@ fn maria() -> Staffer {
 /// A staff action, committed as the staff group or the command line would.
 async fn staff(a: &Assistant, case: &Case, act: StaffAct, now: DateTime<Utc>) -> Vec<String> {
     let handled = a.staff_act(case, &maria(), Source::Cli, act, now).await.unwrap();
-    let to_citizen = handled.citizen.iter().map(|o| o.text.clone()).collect();
     let mut finish = Finish { at_ms: now.timestamp_millis(), ..Finish::default() };
-    let record = a.staff_record(case, handled, &mut finish, now);
+    let (record, to_citizen) = a.staff_turn(case, handled, &mut finish, now);
     a.store.finish(Some(record), finish).await.unwrap();
-    to_citizen
+    to_citizen.into_iter().map(|o| o.text).collect()
 }
 
 async fn reload(a: &Assistant, case: &Case) -> Case {
@@ -99,36 +98,80 @@ async fn references_are_sequential_per_year() {
 }
 
 #[tokio::test]
-async fn while_staff_hold_the_conversation_the_bot_stays_silent_until_menu() {
+async fn before_staff_answer_the_assistant_answers_what_it_can_and_passes_on_the_rest() {
     let db = TempDb::new();
     let a = assistant(&db).await;
     let t0 = at("2026-12-01T10:00+02:00");
     say(&a, "1", "/human", t0).await;
-    // The first message is acknowledged once; the next ones only reach staff.
-    let first = say(&a, "1", "Парното в блока не работи от три дни", t0).await;
-    assert_eq!(first.len(), 1);
-    assert!(first[0].contains("SOF-2026-000001"), "{first:?}");
-    assert!(say(&a, "1", "Вход Б, етаж 4", t0).await.is_empty());
+    // What the assistant cannot answer goes to staff, acknowledged every time; the first
+    // time, the citizen is also told what happens now.
+    let first = say(&a, "1", "Вход Б, етаж 4", t0).await;
+    assert_eq!(first.len(), 2, "{first:?}");
+    assert!(first[0].contains("✍") && first[0].contains("SOF-2026-000001"), "{first:?}");
+    let second = say(&a, "1", "Вход Б, етаж 4, ап. 12", t0).await;
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert!(second[0].contains("✍"), "{second:?}");
+    // A question it can answer is answered, and the case stays open.
+    let ticket = say(&a, "1", "къде да си купя карта за градския транспорт", t0).await;
+    assert!(ticket.len() >= 2, "{ticket:?}");
+    assert!(ticket[0].contains("sofiatraffic.bg") && !ticket[0].contains("SOF-2026"), "{ticket:?}");
+    assert!(ticket.last().unwrap().contains("SOF-2026-000001 остава отворено"), "{ticket:?}");
     let case = only_case(&a, "1").await;
-    assert_eq!(case.summary, "Парното в блока не работи от три дни");
+    assert!(case.relay && case.status == Status::New);
+    assert_eq!(case.summary, "Вход Б, етаж 4");
+    // Staff see the question and the answer in the history.
     let events = a.store.case_events(case.reference).await.unwrap();
-    assert_eq!(kinds(&events), [EventKind::Opened, EventKind::Message, EventKind::Message]);
-    assert!(events.iter().skip(1).all(|e| e.actor == Actor::Citizen));
-    // Staff answer: the citizen gets it with the reference; their answer goes back to staff.
+    assert_eq!(
+        kinds(&events),
+        [EventKind::Opened, EventKind::Message, EventKind::Message, EventKind::Message, EventKind::Answered]
+    );
+    assert_eq!(events[3].body.as_deref(), Some("къде да си купя карта за градския транспорт"));
+    assert!(events[4].body.as_deref().is_some_and(|b| b.contains("sofiatraffic.bg")) && events[4].actor == Actor::Bot);
+}
+
+#[tokio::test]
+async fn while_a_staff_member_talks_with_the_citizen_everything_goes_to_them_each_message_acknowledged() {
+    let db = TempDb::new();
+    let a = assistant(&db).await;
+    let t0 = at("2026-12-01T10:00+02:00");
+    say(&a, "1", "/human", t0).await;
+    say(&a, "1", "Парното в блока не работи от три дни", t0).await;
+    let case = only_case(&a, "1").await;
+    // Staff answer: the citizen gets it with the reference.
     let answer = staff(&a, &case, StaffAct::Reply("Ще изпратим техник утре.".into()), t0).await;
     assert!(answer[0].contains("Ще изпратим техник утре.") && answer[0].contains("SOF-2026-000001"));
     assert_eq!(reload(&a, &case).await.status, Status::Waiting);
-    let again = say(&a, "1", "Благодаря, ще съм вкъщи", t0).await;
-    assert_eq!(again.len(), 1, "a new round is acknowledged: {again:?}");
+    // Within the window a question goes to them too, acknowledged.
+    let t1 = t0 + Duration::minutes(10);
+    for text in ["Благодаря, ще съм вкъщи", "къде да си купя карта за градския транспорт"]
+    {
+        let said = say(&a, "1", text, t1).await;
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].contains("✍"), "{said:?}");
+    }
     assert_eq!(reload(&a, &case).await.status, Status::Assigned);
-    // /menu gives the assistant back; the case stays open.
-    let menu = say(&a, "1", "/menu", t0).await;
-    assert!(!menu.is_empty());
-    let ticket = say(&a, "1", "къде да си купя карта за градския транспорт", t0).await.join("\n");
-    assert!(!ticket.contains("SOF-2026"), "the assistant answers: {ticket}");
+    // Once the talk has gone quiet (30 minutes by default), the assistant answers again.
+    let later = say(&a, "1", "къде да си купя карта за градския транспорт", t0 + Duration::minutes(31)).await;
+    assert!(later[0].contains("sofiatraffic.bg"), "{later:?}");
+    // A menu word gives the assistant back; the case stays open.
+    let menu = say(&a, "1", "Меню", t0 + Duration::minutes(32)).await;
+    assert!(menu.iter().any(|m| m.contains("С какво да помогна")), "{menu:?}");
     let case = reload(&a, &case).await;
     assert!(case.status.is_open() && !case.relay);
     assert_eq!(kinds(&a.store.case_events(case.reference).await.unwrap()).last(), Some(&EventKind::BackToBot));
+}
+
+#[tokio::test]
+async fn menu_words_reach_the_assistant_while_a_case_passes_messages_on() {
+    let db = TempDb::new();
+    let a = assistant(&db).await;
+    let t0 = at("2026-12-01T10:00+02:00");
+    for word in ["меню", "menu", "Начало", "обратно"] {
+        say(&a, "1", "/human", t0).await;
+        let said = say(&a, "1", word, t0).await.join("\n");
+        assert!(said.contains("С какво да помогна"), "{word}: {said}");
+        assert!(!only_case(&a, "1").await.relay, "{word}");
+    }
 }
 
 #[tokio::test]
@@ -236,4 +279,14 @@ async fn cases_lists_the_citizens_cases_with_reference_and_status() {
     say(&a, "1", "/human", t0).await;
     let listed = say(&a, "1", "/cases", t0).await.join("\n");
     assert!(listed.contains("SOF-2026-000001") && listed.contains("01.12.2026"), "{listed}");
+}
+
+#[test]
+fn every_message_the_shell_says_is_in_every_language() {
+    let locales = crate::support::locales();
+    for lang in sofia_bot::lang::Lang::ALL {
+        for id in sofia_bot::channels::SHELL_MESSAGES.iter().chain(sofia_bot::channels::WORD_LISTS) {
+            assert!(locales.has(lang, id), "{id} is missing in {lang}");
+        }
+    }
 }

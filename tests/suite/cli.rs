@@ -47,6 +47,26 @@ fn a_form_goes_on_from_where_it_was_in_a_second_run() {
 }
 
 #[test]
+fn in_the_console_a_typed_number_or_label_confirms_forget() {
+    for (user, typed) in [("41", "1"), ("42", "Да, изтрийте")] {
+        let db = TempDb::new();
+        let out = chat(&db, user, &format!("здравей\n/forget\n{typed}\n"));
+        let done = out.last().unwrap();
+        assert_eq!(done["flow"], "privacy", "{typed}: {done}");
+        assert!(done["text"].as_str().unwrap().starts_with("Готово"), "{typed}: {done}");
+    }
+}
+
+#[test]
+fn in_the_console_a_message_passed_on_to_staff_is_acknowledged() {
+    let db = TempDb::new();
+    let out = chat(&db, "43", "/human\nВход Б, етаж 4\nот три дни е така\n");
+    let acks: Vec<&serde_json::Value> = out.iter().filter(|m| m["ack"] == true).collect();
+    assert_eq!(acks.len(), 2, "{out:#?}");
+    assert!(acks.iter().all(|m| m["text"].as_str().unwrap().contains("SOF-")));
+}
+
+#[test]
 fn check_passes_on_the_shipped_content() {
     let out = Command::new(env!("CARGO_BIN_EXE_sofia-bot")).current_dir(root()).arg("check").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
@@ -114,7 +134,7 @@ fn run(db: &TempDb, args: &[&str]) -> String {
 #[test]
 fn the_not_understood_list_masks_personal_numbers() {
     let db = TempDb::new();
-    chat(&db, "41", "абвгд моето егн е 7501020018 жжж\nабвгд моето егн е 7501020018 жжж\n");
+    chat(&db, "41", "абвгд 7501020018 жжж\nабвгд 7501020018 жжж\n");
     let missed = run(&db, &["missed"]);
     assert!(missed.contains("[EGN]") && !missed.contains("7501020018"), "{missed}");
     assert!(missed.trim_start().starts_with('2'), "counted twice: {missed}");

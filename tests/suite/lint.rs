@@ -1,7 +1,6 @@
 //! The content lint: everything loads, every step is reachable, every message exists in both
-//! languages with the same variables, and no fact slips in that FACTS.md does not confirm.
-
-use std::collections::BTreeSet;
+//! languages with the same variables, and no fact slips in that FACTS.md does not confirm
+//! (`sofia-bot check` runs the facts lint; these tests break throwaway copies to see it fail).
 
 use sofia_bot::check::check;
 use sofia_bot::engine::Settings;
@@ -48,42 +47,138 @@ fn a_step_going_nowhere_is_reported_at_file_and_line() {
     );
 }
 
-/// Every URL and every number of three digits or more (phones, SMS numbers) in the text must
-/// be in `locales/allow-list.txt`, which is traced to FACTS.md.
-#[test]
-fn every_url_and_phone_number_in_the_text_is_on_the_allow_list() {
-    let allow_text = std::fs::read_to_string(root().join("locales/allow-list.txt")).unwrap();
-    let allowed: BTreeSet<&str> =
-        allow_text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
-    let mut unknown = Vec::new();
-    for lang in Lang::ALL {
-        let dir = root().join("locales").join(lang.code());
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let text = std::fs::read_to_string(entry.path()).unwrap();
-            for (n, line) in text.lines().enumerate() {
-                if line.trim_start().starts_with('#') {
-                    continue;
-                }
-                for found in urls(line).into_iter().chain(numbers(line)) {
-                    if !allowed.contains(found.as_str()) {
-                        unknown.push(format!("{}:{}: {found}", entry.path().display(), n + 1));
-                    }
-                }
-            }
-        }
+/// A copy of `dialogs/` and `locales/` to break, and what `check` says about it.
+struct Throwaway {
+    dir: tempfile::TempDir,
+}
+
+impl Throwaway {
+    fn new() -> Throwaway {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&root().join("dialogs"), &dir.path().join("dialogs"));
+        copy_dir(&root().join("locales"), &dir.path().join("locales"));
+        Throwaway { dir }
     }
+
+    fn path(&self, file: &str) -> std::path::PathBuf {
+        self.dir.path().join(file)
+    }
+
+    /// Replaces `from` by `to` in one file, which must contain it.
+    fn edit(&self, file: &str, from: &str, to: &str) {
+        let path = self.path(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn problems(&self) -> Vec<String> {
+        check(&self.path("dialogs"), &self.path("locales"), Settings::default()).iter().map(|p| p.to_string()).collect()
+    }
+}
+
+/// The line of `file` in the throwaway copy that contains `text`, as `file:line:`.
+fn at(t: &Throwaway, file: &str, text: &str) -> String {
+    let path = t.path(file);
+    let source = std::fs::read_to_string(&path).unwrap();
+    let line = source.lines().position(|l| l.contains(text)).expect("the text is in the file") + 1;
+    format!("{}:{line}:", path.display())
+}
+
+#[test]
+fn a_not_confirmed_value_in_a_message_is_reported_at_file_and_line() {
+    let t = Throwaway::new();
+    t.edit(
+        "locales/bg/housing.ftl",
+        "    Ако някой е в опасност",
+        "    Водата: 0700 121 21.\n    Ако някой е в опасност",
+    );
+    t.edit("locales/en/jobs.ftl", "Pick a topic.", "Pick a topic. Taxes: see sonet09.");
+    let problems = t.problems();
+    let water = at(&t, "locales/bg/housing.ftl", "0700 121 21");
+    let portal = at(&t, "locales/en/jobs.ftl", "sonet09");
+    for (place, value) in [(water, "\"0700 121 21\" is NOT CONFIRMED"), (portal, "\"sonet09\" is NOT CONFIRMED")] {
+        assert!(
+            problems.iter().any(|p| p.starts_with(&place) && p.contains(value)),
+            "no {place} {value}: {problems:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_not_confirmed_value_in_a_comment_or_a_dialog_is_reported_too() {
+    let t = Throwaway::new();
+    t.edit("locales/en/core.ftl", "\n", "\n# the old number was 0700 1 0700\n");
+    t.edit("dialogs/main.toml", "\n", "\n# call 0700-121-21\n");
+    let problems = t.problems();
+    let comment = at(&t, "locales/en/core.ftl", "0700 1 0700");
+    let dialog = at(&t, "dialogs/main.toml", "0700-121-21");
+    assert!(problems.iter().any(|p| p.starts_with(&comment) && p.contains("NOT CONFIRMED")), "{problems:#?}");
+    assert!(problems.iter().any(|p| p.starts_with(&dialog) && p.contains("NOT CONFIRMED")), "{problems:#?}");
+}
+
+#[test]
+fn an_untraced_number_or_link_is_reported_at_file_and_line() {
+    let t = Throwaway::new();
+    t.edit("locales/bg/mobility.ftl", "mobility-title = ", "mobility-title = Паяк: 02 123 4567, www.sofia.bg/payak ");
+    let problems = t.problems();
+    let place = at(&t, "locales/bg/mobility.ftl", "mobility-title");
+    for found in
+        ["the number \"02 123 4567\" is not a HIGH fact", "the web address \"www.sofia.bg/payak\" is not a HIGH fact"]
+    {
+        assert!(problems.iter().any(|p| p.starts_with(&place) && p.contains(found)), "no {found}: {problems:#?}");
+    }
+}
+
+#[test]
+fn a_fact_written_out_is_reported_with_its_variable() {
+    let t = Throwaway::new();
+    t.edit("locales/en/emergency.ftl", "on { $fact-call-sofia-phone }", "on 0700 17 310");
+    let problems = t.problems();
+    let place = at(&t, "locales/en/emergency.ftl", "on 0700 17 310");
     assert!(
-        unknown.is_empty(),
-        "not on the allow-list (add them only with their FACTS.md row):\n{}",
-        unknown.join("\n")
+        problems.iter().any(|p| p.starts_with(&place) && p.contains("write { $fact-call-sofia-phone }")),
+        "{problems:#?}"
     );
 }
 
 #[test]
-fn the_allow_list_check_catches_an_invented_number_and_link() {
-    assert_eq!(numbers("Обадете се на 0700 1 0700."), vec!["0700 1 0700"]);
-    assert_eq!(numbers("SMS на 1302, до 25.12.2026, 2 часа"), vec!["1302"]);
-    assert_eq!(urls("вижте https://www.sofia.bg/bg/tax, моля"), vec!["https://www.sofia.bg/bg/tax"]);
+fn a_fact_variable_that_is_not_a_high_fact_is_reported_and_refused() {
+    let t = Throwaway::new();
+    t.edit("locales/bg/health.ftl", "{ $fact-nhif-phone }", "{ $fact-nhif-phon }");
+    t.edit("locales/en/health.ftl", "{ $fact-nhif-phone }", "{ $fact-toplo-phone }");
+    let problems = t.problems();
+    let unknown = at(&t, "locales/bg/health.ftl", "health-nhif =");
+    let med = at(&t, "locales/en/health.ftl", "health-nhif =");
+    assert!(
+        problems.iter().any(|p| p.starts_with(&unknown) && p.contains("has no fact \"nhif-phon\"")),
+        "{problems:#?}"
+    );
+    assert!(problems.iter().any(|p| p.starts_with(&med) && p.contains("a MED fact")), "{problems:#?}");
+    assert!(sofia_bot::i18n::Locales::load(&t.path("locales")).is_err(), "locales with them must not load");
+}
+
+#[test]
+fn a_malformed_facts_file_is_reported_at_its_line() {
+    let t = Throwaway::new();
+    t.edit("locales/facts.toml", "sofia.bg\"\nconfidence = \"high\"", "sofia.bg\"\nconfidence = \"HIGH\"");
+    let problems = t.problems();
+    let place = at(&t, "locales/facts.toml", "\"HIGH\"");
+    assert!(problems.iter().any(|p| p.starts_with(&place) && p.contains("confidence \"HIGH\"")), "{problems:#?}");
+}
+
+#[test]
+fn a_factual_answer_without_its_official_link_is_reported() {
+    let t = Throwaway::new();
+    t.edit("locales/bg/mobility.ftl", "    { $fact-sofiatraffic-web }\n\nmobility-zones", "\nmobility-zones");
+    let problems = t.problems();
+    let place = at(&t, "locales/bg/mobility.ftl", "mobility-parking-pay =");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with(&place) && p.contains("not its official link { $fact-sofiatraffic-web }")),
+        "{problems:#?}"
+    );
 }
 
 #[test]
@@ -103,46 +198,7 @@ fn every_message_is_short_enough_for_a_phone() {
     }
 }
 
-fn urls(line: &str) -> Vec<String> {
-    line.split_whitespace()
-        .filter(|w| w.contains("://") || w.starts_with("www."))
-        .map(|w| w.trim_end_matches(['.', ',', ';', ')', '»', '“', '"', '!', '?', ':']).to_string())
-        .collect()
-}
-
-/// Runs of digits (with single spaces between groups, and an optional leading +) holding at
-/// least three digits, that are not part of a date, a decimal or a word.
-fn numbers(line: &str) -> Vec<String> {
-    let chars: Vec<char> = line.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let starts =
-            chars[i].is_ascii_digit() || (chars[i] == '+' && chars.get(i + 1).is_some_and(char::is_ascii_digit));
-        let glued = i > 0 && (chars[i - 1].is_alphanumeric() || ".,:/-".contains(chars[i - 1]));
-        if !starts || glued {
-            i += 1;
-            continue;
-        }
-        let mut j = i + 1;
-        while j < chars.len()
-            && (chars[j].is_ascii_digit() || (chars[j] == ' ' && chars.get(j + 1).is_some_and(char::is_ascii_digit)))
-        {
-            j += 1;
-        }
-        let run: String = chars[i..j].iter().collect();
-        let glued_after = chars.get(j).is_some_and(|c| {
-            c.is_alphanumeric() || (".,:/-".contains(*c) && chars.get(j + 1).is_some_and(char::is_ascii_digit))
-        });
-        if run.chars().filter(char::is_ascii_digit).count() >= 3 && !glued_after {
-            out.push(run.trim().to_string());
-        }
-        i = j;
-    }
-    out
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap().flatten() {
         let target = to.join(e.file_name());

@@ -134,6 +134,50 @@ async fn forget_can_be_cancelled() {
 }
 
 #[tokio::test]
+async fn forget_is_confirmed_by_typing_yes_its_label_or_its_number_even_in_the_middle_of_a_form() {
+    let now = at("2026-12-01T10:00+02:00");
+    // Before /forget: the menu (whose first button a stale "1" would press), and a form whose
+    // open question would take "1" as its answer.
+    for (before, typed) in [
+        ("здравей", "Да"),
+        ("здравей", "1"),
+        ("искам да подам сигнал за боклук", "1"),
+        ("здравей", "да, изтрийте"),
+        ("hello", "yes"),
+    ] {
+        let db = TempDb::new();
+        let a = assistant(&db).await;
+        say(&a, "5", text(before), now).await;
+        say(&a, "5", text("/forget"), now).await;
+        let done = say(&a, "5", text(typed), now).await.join("\n");
+        assert!(done.contains("Готово") || done.contains("Done"), "{before} / {typed}: {done}");
+        assert!(a.store.transcript(CHANNEL, "5").await.unwrap().is_empty(), "{before} / {typed}: nothing left");
+    }
+    for typed in ["Не", "2", "Не, отказ"] {
+        let db = TempDb::new();
+        let a = assistant(&db).await;
+        say(&a, "5", text(PHRASES[0]), now).await;
+        say(&a, "5", text("/forget"), now).await;
+        let kept = say(&a, "5", text(typed), now).await.join("\n");
+        assert!(kept.contains("нищо не е изтрито"), "{typed}: {kept}");
+        assert!(a.store.transcript(CHANNEL, "5").await.unwrap().iter().any(|l| l.body == PHRASES[0]), "{typed}");
+    }
+}
+
+#[tokio::test]
+async fn privacy_offers_the_person_it_points_to() {
+    let db = TempDb::new();
+    let a = assistant(&db).await;
+    let out = a.handle(CHANNEL, "5", text("/privacy"), None, at("2026-12-01T10:00+02:00")).await.unwrap();
+    assert!(out[0].text.contains("Говорете със служител"), "{}", out[0].text);
+    let labels: Vec<&str> = out[0].buttons.iter().flatten().map(|b| b.label.as_str()).collect();
+    assert_eq!(labels, ["Меню", "Говорете със служител"]);
+    // Typing the label presses it: a case is opened.
+    a.handle(CHANNEL, "5", text("говорете със служител"), None, at("2026-12-01T10:01+02:00")).await.unwrap();
+    assert_eq!(a.store.chat_cases(CHANNEL, "5").await.unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn the_purge_removes_exactly_what_its_dry_run_counts_and_keeps_the_counts() {
     let db = TempDb::new();
     let a = assistant(&db).await;

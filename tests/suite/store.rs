@@ -116,3 +116,26 @@ async fn a_session_from_an_older_format_becomes_an_apology_and_a_fresh_start() {
     let stored = sofia_bot::engine::Session::restore(&a.store.load_session(CHANNEL, "5").await.unwrap().unwrap());
     assert!(!stored.recovering);
 }
+
+#[tokio::test]
+async fn chats_that_blocked_the_bot_are_listed_until_they_write_again() {
+    let db = TempDb::new();
+    let a = assistant(&db).await;
+    let store = &a.store;
+    let finish = |chat: &str, active| sofia_bot::store::Finish {
+        channel: "telegram".into(),
+        chat: chat.into(),
+        at_ms: 1,
+        active: Some(active),
+        ..Default::default()
+    };
+    store.finish(None, finish("11", true)).await.unwrap();
+    store.finish(None, finish("12", true)).await.unwrap();
+    store.deactivate_chat("telegram", "12", 2).await.unwrap();
+    store.deactivate_chat("telegram", "13", 2).await.unwrap();
+    store.deactivate_chat("console", "14", 2).await.unwrap();
+    assert_eq!(store.inactive_chats("telegram").await.unwrap(), ["12", "13"]);
+
+    store.finish(None, finish("12", true)).await.unwrap();
+    assert_eq!(store.inactive_chats("telegram").await.unwrap(), ["13"]);
+}

@@ -1,9 +1,9 @@
 //! No update lost, none handled twice: a redelivered update_id, a stop between the inbox
 //! commit and the reply, and replies committed but not yet sent when the bot stopped.
 
-use sofia_bot::bench::Act;
-use sofia_bot::channels::telegram::fake::{Citizen, FakeBotApi};
 use sofia_bot::channels::telegram::{Settings, rate::Limits};
+use sofia_devkit::fake::{Citizen, FakeBotApi};
+use sofia_devkit::plans::Act;
 
 use crate::support::*;
 
@@ -12,7 +12,7 @@ async fn an_update_delivered_twice_is_answered_once() {
     let fake = FakeBotApi::start().await;
     let db = TempDb::new();
     let citizen = Citizen::new(4001, Some("bg"));
-    let plan = expect(&citizen, &[Act::Write("/start".into()), Act::Write("/help".into())]);
+    let plan = expect(&citizen, &[Act::Write("/start".into()), Act::Write("/help".into())]).await;
     // Twice in one batch...
     let first = fake.push(citizen.text("/start"));
     fake.push_with_id(first, citizen.text("/start"));
@@ -36,7 +36,7 @@ async fn a_stop_between_the_inbox_commit_and_the_reply_is_answered_once_after_a_
     let fake = FakeBotApi::start().await;
     let db = TempDb::new();
     let citizen = Citizen::new(4002, Some("bg"));
-    let plan = expect(&citizen, &[Act::Write("/start".into()), Act::Press(0)]);
+    let plan = expect(&citizen, &[Act::Write("/start".into()), Act::Press(0)]).await;
 
     // The bot stores updates but does not get to handle them, as if it died right after the
     // inbox commit; Telegram has been told (by the next offset) that it has them.
@@ -50,7 +50,7 @@ async fn a_stop_between_the_inbox_commit_and_the_reply_is_answered_once_after_a_
     // On restart the pending update is answered, once, and the conversation goes on.
     let bot = start(&fake, &db.path(), settings()).await;
     wait_for_messages(&fake, citizen.id, plan[0].replies.len()).await;
-    sofia_bot::bench::push_input(&fake, &citizen, &plan[1].input);
+    sofia_devkit::plans::push_input(&fake, &citizen, &plan[1].input);
     wait_for_messages(&fake, citizen.id, plan[0].replies.len() + plan[1].replies.len()).await;
     let row = bot.store.inbox_row(first).await.unwrap().unwrap();
     assert!(row.done_ms.is_some());
@@ -68,7 +68,7 @@ async fn replies_committed_but_unsent_at_a_stop_are_sent_after_the_restart() {
     let fake = FakeBotApi::start().await;
     let db = TempDb::new();
     let citizen = Citizen::new(4003, Some("bg"));
-    let plan = expect(&citizen, &[Act::Write("/start".into())]);
+    let plan = expect(&citizen, &[Act::Write("/start".into())]).await;
     // A sender held back by a long rate limit and no time to drain: the replies stay unsent.
     let slow = Settings {
         limits: Limits {

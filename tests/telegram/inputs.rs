@@ -1,8 +1,8 @@
 //! What citizens send besides text and buttons, and where the bot stays silent: groups, edits.
 
-use sofia_bot::bench::Act;
-use sofia_bot::channels::telegram::fake::{Citizen, FakeBotApi};
 use sofia_bot::engine::Input;
+use sofia_devkit::fake::{Citizen, FakeBotApi};
+use sofia_devkit::plans::Act;
 
 use crate::support::*;
 
@@ -20,7 +20,7 @@ async fn a_message_in_a_foreign_group_is_ignored_and_marked_done() {
         fake.push(update)
     };
     // The same citizen in private is answered as usual.
-    let plan = expect(&citizen, &[Act::Write("/help".into())]);
+    let plan = expect(&citizen, &[Act::Write("/help".into())]).await;
     fake.push(citizen.text("/help"));
     wait_for_messages(&fake, citizen.id, plan[0].replies.len()).await;
     let store = bot.store.clone();
@@ -48,7 +48,7 @@ async fn an_edited_message_is_not_answered_again() {
     let db = TempDb::new();
     let bot = start(&fake, &db.path(), settings()).await;
     let citizen = Citizen::new(3002, Some("bg"));
-    let plan = expect(&citizen, &[Act::Write("здравей".into()), Act::Write("/help".into())]);
+    let plan = expect(&citizen, &[Act::Write("здравей".into()), Act::Write("/help".into())]).await;
     fake.push(citizen.text("здравей"));
     fake.push(citizen.edited_text("здравейте"));
     fake.push(citizen.text("/help"));
@@ -76,7 +76,7 @@ async fn stickers_voice_photos_contacts_and_old_buttons_get_polite_answers() {
         // A button from a form the citizen is not in.
         Act::Button("c:housing:category:2".into()),
     ];
-    let plan = expect(&citizen, &acts);
+    let plan = expect(&citizen, &acts).await;
     let updates = [
         citizen.text("/start"),
         citizen.sticker(),

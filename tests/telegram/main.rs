@@ -4,10 +4,14 @@
 
 mod conversation;
 mod delivery;
+mod erasure;
 mod faults;
 mod inputs;
 mod privacy;
 mod sigkill;
 mod staff;
+mod staff_reading;
 mod support;
+mod typing;
+mod wake;
 mod webhook;

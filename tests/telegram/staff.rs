@@ -4,18 +4,18 @@
 
 use chrono::Datelike;
 use serde_json::Value;
-use sofia_bot::channels::telegram::fake::{Citizen, FakeBotApi, StaffMember};
 use sofia_bot::staff::calendar::{WorkingHours, local_time};
 use sofia_bot::staff::cases::{Actor, Case, CaseSettings, EventKind, Status};
 use sofia_bot::store::Store;
+use sofia_devkit::fake::{Citizen, FakeBotApi, StaffMember};
 
 use crate::support::*;
 
-const GROUP: i64 = -1_001_234_567_890;
+pub const GROUP: i64 = -1_001_234_567_890;
 
 /// Working hours on a weekday that is not today, so that it is outside them now, whatever
 /// day the test runs.
-fn closed_today() -> CaseSettings {
+pub fn closed_today() -> CaseSettings {
     let today = local_time(chrono::Utc::now()).weekday().num_days_from_monday();
     let day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][((today + 3) % 7) as usize];
     let hours = WorkingHours::parse(&format!("{day} 09:00-17:30")).expect("hours");
@@ -42,7 +42,7 @@ async fn wait_topic(fake: &FakeBotApi, thread: i64, n: usize) -> Vec<Value> {
 
 /// Waits until a post in the topic holds `wanted`; returns the posts' texts.
 async fn wait_for_text(fake: &FakeBotApi, thread: i64, wanted: &str) -> Vec<String> {
-    let holds = |r: &sofia_bot::channels::telegram::fake::Recorded| {
+    let holds = |r: &sofia_devkit::fake::Recorded| {
         r.status == 200 && r.body["message_thread_id"] == thread && text(&r.body).contains(wanted)
     };
     let arrived = fake.wait_until(PATIENCE, |v| v.requests.iter().any(holds)).await;
@@ -93,14 +93,17 @@ async fn escalate_reply_both_ways_close_and_rate_with_every_event_in_the_history
     let answer = text(&fake.messages_to(citizen.id)[1]);
     assert!(answer.contains("Кажете адреса") && answer.contains(&reference), "{answer}");
 
-    // The citizen's answer reaches the topic, marked as theirs.
+    // The citizen's answer reaches the topic, marked as theirs; the citizen sees a reaction on
+    // it, and no message: a staff member is talking with them.
     fake.push(citizen.text("бул. Витоша 1"));
     let posts = wait_topic(&fake, thread, 2).await;
     assert!(text(&posts[1]).contains("бул. Витоша 1") && text(&posts[1]).contains("👤"), "{posts:#?}");
+    assert!(fake.wait_until(PATIENCE, |v| v.reacted_in(citizen.id) == 1).await, "no reaction");
+    assert_eq!(fake.reactions_to(citizen.id)[0].1, "✍");
 
     // Close with a note: the citizen is told and asked for a rating.
     fake.push(maria.in_topic(thread, "/close Подменихме лампата."));
-    let closing = fake.wait_until(PATIENCE, |v| v.sent_to(citizen.id) >= 4).await;
+    let closing = fake.wait_until(PATIENCE, |v| v.sent_to(citizen.id) >= 3).await;
     let sent = fake.messages_to(citizen.id);
     assert!(closing, "{sent:#?}");
     let close = sent.iter().find(|m| text(m).contains("Подменихме лампата.")).expect("the close message");

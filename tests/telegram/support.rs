@@ -2,21 +2,21 @@
 //! database file, and waiting for what the fake receives without timing assertions.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use sofia_bot::bench::{Act, Planned, plan_until_staff};
 use sofia_bot::channels::Assistant;
-use sofia_bot::channels::telegram::fake::{Citizen, FakeBotApi};
 use sofia_bot::channels::telegram::rate::Limits;
 use sofia_bot::channels::telegram::render::Request;
 use sofia_bot::channels::telegram::{self, Settings, TelegramError};
-use sofia_bot::engine::{Flows, Settings as EngineSettings, load_flows};
+use sofia_bot::engine::{Settings as EngineSettings, load_flows};
 use sofia_bot::i18n::Locales;
 use sofia_bot::lang::Lang;
 use sofia_bot::staff::cases::CaseSettings;
 use sofia_bot::store::{Durability, Store};
+use sofia_devkit::fake::{Citizen, FakeBotApi};
+use sofia_devkit::plans::{Act, Planned, Planner, masked, masked_request};
 use tokio::sync::watch;
 
 /// Only a guard against a hang: no test asserts how long anything takes, except that a 429
@@ -25,16 +25,6 @@ pub const PATIENCE: Duration = Duration::from_secs(60);
 
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-pub fn flows() -> &'static Flows {
-    static FLOWS: OnceLock<Flows> = OnceLock::new();
-    FLOWS.get_or_init(|| load_flows(&root().join("dialogs"), EngineSettings::default()).expect("dialogs load"))
-}
-
-pub fn locales() -> &'static Locales {
-    static LOCALES: OnceLock<Locales> = OnceLock::new();
-    LOCALES.get_or_init(|| Locales::load(&root().join("locales")).expect("locales load"))
 }
 
 /// A database file in its own temporary folder.
@@ -89,26 +79,41 @@ pub async fn start_with(fake: &FakeBotApi, db: &Path, settings: Settings, cases:
     Running { store, stop, task }
 }
 
-/// What the bot must answer a citizen's acts with, from the pure engine.
-pub fn expect(citizen: &Citizen, acts: &[Act]) -> Vec<Planned> {
-    // A hand-over to staff may end the acts; the plan stops before one anywhere else.
-    let last = acts.len().saturating_sub(1);
-    plan_until_staff(flows(), locales(), citizen.id, citizen.lang.as_deref().and_then(Lang::parse), acts, last)
+/// A planner: the real shell on a scratch database, with the content of `dialogs/` and
+/// `locales/` and cases run as `cases` says (as in the bot under test).
+pub async fn planner(cases: CaseSettings) -> Planner {
+    let flows = load_flows(&root().join("dialogs"), EngineSettings::default()).expect("dialogs load");
+    let locales = Locales::load(&root().join("locales")).expect("locales load");
+    Planner::new(flows, locales, cases).await.expect("a scratch database")
 }
 
-/// The fields of a sendMessage request that the citizen sees.
+/// An assistant on the bot's database, as another process sees it (the command line, the web
+/// console): what it writes to the outbox, the running bot sends.
+pub fn assistant_on(store: &Store, cases: CaseSettings) -> Assistant {
+    let flows = load_flows(&root().join("dialogs"), EngineSettings::default()).expect("dialogs load");
+    let locales = Locales::load(&root().join("locales")).expect("locales load");
+    Assistant { flows, locales, store: store.clone(), cases, privacy: Default::default() }
+}
+
+/// What the bot (with default case settings) must answer a citizen's acts with, played through
+/// the real shell on a scratch database.
+pub async fn expect(citizen: &Citizen, acts: &[Act]) -> Vec<Planned> {
+    let planner = planner(CaseSettings::default()).await;
+    let lang = citizen.lang.as_deref().and_then(Lang::parse);
+    let plan = planner.plan(citizen.id, lang, acts).await.expect("the plan plays");
+    planner.close().await;
+    plan
+}
+
+/// The fields of a sendMessage request that the citizen sees, with a case's reference and
+/// the time staff answer by masked (they depend on other chats and on the moment).
 pub fn seen(body: &Value) -> Value {
-    serde_json::json!({
-        "chat_id": body["chat_id"],
-        "text": body["text"],
-        "parse_mode": body["parse_mode"],
-        "reply_markup": body.get("reply_markup").cloned().unwrap_or(Value::Null),
-    })
+    masked("sendMessage", body)
 }
 
-/// The same fields of a planned request.
+/// The same fields of a planned request (a reaction: its chat and emoji).
 pub fn planned(request: &Request) -> Value {
-    seen(&serde_json::to_value(request).expect("a request serialises"))
+    masked_request(request)
 }
 
 /// Waits until `chat` has received `n` messages.

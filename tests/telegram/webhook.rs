@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use sofia_bot::bench::Act;
-use sofia_bot::channels::telegram::fake::{Citizen, FakeBotApi};
 use sofia_bot::channels::telegram::webhook::{self, Hook, MAX_BODY, SECRET_HEADER};
 use sofia_bot::channels::telegram::{Intake, Settings};
 use sofia_bot::store::{Durability, Store};
+use sofia_devkit::fake::{Citizen, FakeBotApi};
+use sofia_devkit::plans::Act;
 
 use crate::support::*;
 
@@ -88,7 +88,7 @@ async fn in_webhook_mode_the_bot_sets_its_webhook_and_answers_each_update_once()
 
     let citizen = Citizen::new(5003, Some("bg"));
     fake.meet(citizen.id);
-    let plan = expect(&citizen, &[Act::Write("/start".into())]);
+    let plan = expect(&citizen, &[Act::Write("/start".into())]).await;
     let url = format!("http://{listen}/telegram/hook");
     let body = update(70, &citizen, "/start");
     // The listener may take a moment to come up after setWebhook.
