@@ -1,9 +1,12 @@
-//! The real binary, `sofia-bot run`, against the fake Bot API under load: killed twice with
-//! SIGKILL, started again each time, then stopped with SIGTERM. The citizens hand their
+//! The real binary, `sofia-bot run`, against the fake Bot API under load: killed ten times
+//! with SIGKILL, started again each time, then stopped with SIGTERM. The citizens hand their
 //! conversation to staff and go on writing (a message for staff, the menu typed as a word, a
-//! question, a button). Every update the fake handed out is answered with a reply or a
-//! reaction, exactly once; one may repeat only where the README says it can (Telegram
-//! accepted it, the bot died before marking it sent): at most two per chat per kill.
+//! question, a button): seven kills fall among them. Then staff answer cases from the command
+//! line, a second process writing the same database while the bot runs: three kills fall among
+//! those answers. Every update the fake handed out is answered with a reply or a reaction,
+//! exactly once, and every staff answer reaches its citizen; one may repeat only where the
+//! README says it can (Telegram accepted it, the bot died before marking it sent): at most two
+//! per chat per kill.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -18,7 +21,20 @@ use crate::support::*;
 
 const CHATS: i64 = 100;
 const TURNS: usize = 10;
-const KILLS: usize = 2;
+/// Kills among the citizens' messages, then among the staff answers.
+const KILLS_CITIZENS: usize = 7;
+const KILLS_STAFF: usize = 3;
+const KILLS: usize = KILLS_CITIZENS + KILLS_STAFF;
+/// Cases staff answer from the command line, and what each answer says before its number.
+const ANSWERED: usize = 24;
+const ANSWER: &str = "Отговор от служител, номер";
+
+/// SIGKILL, and the next start on the same database.
+fn kill_and_start(mut child: Child, fake: &FakeBotApi, db: &TempDb, n: usize) -> Child {
+    child.kill().expect("SIGKILL");
+    child.wait().unwrap();
+    spawn(fake, db, n)
+}
 
 fn spawn(fake: &FakeBotApi, db: &TempDb, n: usize) -> Child {
     let log = std::fs::File::create(db.dir.path().join(format!("run-{n}.log"))).unwrap();
@@ -79,6 +95,39 @@ fn answers(r: &sofia_devkit::fake::Recorded) -> bool {
     matches!(r.method.as_str(), "sendMessage" | "setMessageReaction") && r.status == 200
 }
 
+/// A staff answer that Telegram accepted: the number it was given, if `r` is one.
+fn staff_answer(r: &sofia_devkit::fake::Recorded) -> Option<usize> {
+    if !answers(r) {
+        return None;
+    }
+    let text = r.body["text"].as_str()?;
+    text.split(ANSWER).nth(1)?.trim().parse().ok()
+}
+
+/// What a chat received from the assistant, staff answers left out, masked for comparing.
+fn from_assistant(requests: &[sofia_devkit::fake::Recorded], chat: i64) -> Vec<Value> {
+    requests
+        .iter()
+        .filter(|r| answers(r) && r.chat == Some(chat) && staff_answer(r).is_none())
+        .map(|r| sofia_devkit::plans::masked(&r.method, &r.body))
+        .collect()
+}
+
+/// Runs `sofia-bot cases ...` on the bot's database, as a staff member at a terminal does.
+fn cases(db: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_sofia-bot"))
+        .current_dir(root())
+        .arg("cases")
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("sofia-bot cases runs");
+    assert!(out.status.success(), "sofia-bot cases {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_with_sigkill_under_load_every_update_is_answered_exactly_once() {
     let fake = Arc::new(FakeBotApi::start().await);
@@ -118,30 +167,46 @@ async fn killed_with_sigkill_under_load_every_update_is_answered_exactly_once() 
             received
         }));
     }
-    for k in 1..=KILLS {
-        let at = total * k / (KILLS + 1);
-        let progress = |v: &sofia_devkit::fake::FakeView<'_>| v.count("sendMessage") + v.count("setMessageReaction");
+    let progress = |v: &sofia_devkit::fake::FakeView<'_>| v.count("sendMessage") + v.count("setMessageReaction");
+    for k in 1..=KILLS_CITIZENS {
+        let at = total * k / (KILLS_CITIZENS + 1);
         assert!(fake.wait_until(PATIENCE, |v| progress(v) >= at).await, "no progress before kill {k}");
-        child.kill().expect("SIGKILL");
-        child.wait().unwrap();
-        child = spawn(&fake, &db, k);
+        child = kill_and_start(child, &fake, &db, k);
     }
     for d in drivers {
         tokio::time::timeout(PATIENCE, d).await.expect("every citizen got answers").unwrap();
     }
+
+    // Staff answer open cases from the command line while the bot runs and is killed.
+    let listed = cases(&db.path(), &["list", "--open"]);
+    let references: Vec<String> =
+        listed.lines().filter_map(|l| l.split_whitespace().next()).take(ANSWERED).map(String::from).collect();
+    assert_eq!(references.len(), ANSWERED, "open cases to answer:\n{listed}");
+    let answering = {
+        let (db, references) = (db.path(), references.clone());
+        tokio::task::spawn_blocking(move || {
+            for (n, reference) in references.iter().enumerate() {
+                cases(&db, &["reply", reference, &format!("{ANSWER} {n}"), "--as", "Мария"]);
+            }
+        })
+    };
+    let delivered = |v: &sofia_devkit::fake::FakeView<'_>| {
+        v.requests.iter().filter_map(staff_answer).collect::<std::collections::BTreeSet<usize>>().len()
+    };
+    for k in 1..=KILLS_STAFF {
+        let at = ANSWERED * k / (KILLS_STAFF + 1);
+        assert!(fake.wait_until(PATIENCE, |v| delivered(v) >= at).await, "no staff answer came before kill {k}");
+        child = kill_and_start(child, &fake, &db, KILLS_CITIZENS + k);
+    }
+    answering.await.expect("every answer was written");
+    let all_answers = fake.wait_until(PATIENCE, |v| delivered(v) == ANSWERED).await;
+    assert!(all_answers, "staff answers that never reached their citizen");
+
     let wanted: Vec<Vec<Value>> =
         plans.iter().map(|p| p.iter().flat_map(|s| s.replies.iter().map(planned)).collect()).collect();
     let complete = fake
         .wait_until(PATIENCE, |v| {
-            citizens.iter().zip(&wanted).all(|(c, w)| {
-                let got: Vec<Value> = v
-                    .requests
-                    .iter()
-                    .filter(|r| answers(r) && r.chat == Some(c.id))
-                    .map(|r| sofia_devkit::plans::masked(&r.method, &r.body))
-                    .collect();
-                align(&got, w).is_ok()
-            })
+            citizens.iter().zip(&wanted).all(|(c, w)| align(&from_assistant(&v.requests, c.id), w).is_ok())
         })
         .await;
     assert!(complete, "some citizen is missing answers");
@@ -153,16 +218,16 @@ async fn killed_with_sigkill_under_load_every_update_is_answered_exactly_once() 
     assert!(status.success(), "sofia-bot run did not exit 0 on SIGTERM: {status:?}");
 
     let mut repeats = 0;
+    let mut answers_to = std::collections::BTreeMap::new();
     for (c, w) in citizens.iter().zip(&wanted) {
-        let got: Vec<Value> = fake
-            .requests()
-            .iter()
-            .filter(|r| answers(r) && r.chat == Some(c.id))
-            .map(|r| sofia_devkit::plans::masked(&r.method, &r.body))
-            .collect();
-        let r = align(&got, w).unwrap_or_else(|e| panic!("chat {}: {e}", c.id));
-        assert!(r <= 2 * KILLS, "chat {} got {r} repeats from {KILLS} kills", c.id);
-        repeats += r;
+        let requests = fake.requests();
+        let r = align(&from_assistant(&requests, c.id), w).unwrap_or_else(|e| panic!("chat {}: {e}", c.id));
+        // A staff answer arrives once, or again after a kill: counted with the repeats.
+        let theirs: Vec<usize> = requests.iter().filter(|q| q.chat == Some(c.id)).filter_map(staff_answer).collect();
+        let again = theirs.len().saturating_sub(theirs.iter().collect::<std::collections::BTreeSet<_>>().len());
+        assert!(r + again <= 2 * KILLS, "chat {} got {} repeats from {KILLS} kills", c.id, r + again);
+        repeats += r + again;
+        answers_to.insert(c.id, theirs.iter().collect::<std::collections::BTreeSet<_>>().len());
         // Each message passed on is marked once: as many messages marked as the plan passes on.
         let marked: std::collections::BTreeSet<i64> = fake.reactions_to(c.id).into_iter().map(|(m, _)| m).collect();
         let planned = w.iter().filter(|r| r["method"] == "setMessageReaction").count();
@@ -177,8 +242,8 @@ async fn killed_with_sigkill_under_load_every_update_is_answered_exactly_once() 
         let rows = store.outbox_rows(&c.id.to_string()).await.unwrap();
         assert_eq!(
             rows.len(),
-            plan.iter().map(|s| s.replies.len()).sum::<usize>() + presses,
-            "chat {}: replies queued",
+            plan.iter().map(|s| s.replies.len()).sum::<usize>() + presses + answers_to[&c.id],
+            "chat {}: replies and staff answers queued",
             c.id
         );
     }
@@ -190,7 +255,8 @@ async fn killed_with_sigkill_under_load_every_update_is_answered_exactly_once() 
     assert_eq!(fake.unanswered_callbacks(), Vec::<String>::new());
     let reactions: usize = citizens.iter().map(|c| fake.reactions_to(c.id).len()).sum();
     println!(
-        "{total} replies and reactions ({reactions} reactions sent) to {} updates; {repeats} repeated after {KILLS} SIGKILLs",
+        "{total} replies and reactions ({reactions} reactions sent) to {} updates and {ANSWERED} staff answers; \
+         {repeats} repeated after {KILLS} SIGKILLs",
         CHATS as usize * TURNS
     );
 }
