@@ -185,6 +185,11 @@ impl FakeBotApi {
         FakeBotApi { inner, addr, task }
     }
 
+    /// Where the fake listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     /// The address to give teloxide (`TELOXIDE_API_URL`).
     pub fn url(&self) -> url::Url {
         url::Url::parse(&format!("http://{}", self.addr)).expect("a valid URL")

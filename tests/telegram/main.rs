@@ -7,6 +7,7 @@ mod delivery;
 mod erasure;
 mod faults;
 mod inputs;
+mod outage;
 mod privacy;
 mod sigkill;
 mod staff;

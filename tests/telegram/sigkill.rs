@@ -206,7 +206,7 @@ async fn killed_with_sigkill_under_load_every_update_is_answered_exactly_once() 
         plans.iter().map(|p| p.iter().flat_map(|s| s.replies.iter().map(planned)).collect()).collect();
     let complete = fake
         .wait_until(PATIENCE, |v| {
-            citizens.iter().zip(&wanted).all(|(c, w)| align(&from_assistant(&v.requests, c.id), w).is_ok())
+            citizens.iter().zip(&wanted).all(|(c, w)| align(&from_assistant(v.requests, c.id), w).is_ok())
         })
         .await;
     assert!(complete, "some citizen is missing answers");

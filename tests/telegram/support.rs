@@ -61,6 +61,11 @@ impl Running {
         self.task.await.expect("the bot task ends").expect("the bot stops cleanly");
         self.store.close().await;
     }
+
+    /// The bot still runs: it has not given up and returned.
+    pub fn runs(&self) -> bool {
+        !self.task.is_finished()
+    }
 }
 
 /// Starts the bot against the fake on the database at `db`.
@@ -70,12 +75,17 @@ pub async fn start(fake: &FakeBotApi, db: &Path, settings: Settings) -> Running 
 
 /// Starts the bot with its cases run as `cases` says (a staff group, working hours).
 pub async fn start_with(fake: &FakeBotApi, db: &Path, settings: Settings, cases: CaseSettings) -> Running {
+    start_on(fake.bot(), db, settings, cases).await
+}
+
+/// Starts the bot talking to the Bot API through `bot` (the fake, or a cable to it).
+pub async fn start_on(bot: teloxide::Bot, db: &Path, settings: Settings, cases: CaseSettings) -> Running {
     let store = Store::open(db, Durability::Full).await.expect("the store opens");
     let flows = load_flows(&root().join("dialogs"), EngineSettings::default()).expect("dialogs load");
     let locales = Locales::load(&root().join("locales")).expect("locales load");
     let assistant = Arc::new(Assistant { flows, locales, store: store.clone(), cases, privacy: Default::default() });
     let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(telegram::serve(fake.bot(), assistant, settings, stopped));
+    let task = tokio::spawn(telegram::serve(bot, assistant, settings, stopped));
     Running { store, stop, task }
 }
 
