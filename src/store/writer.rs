@@ -42,14 +42,21 @@ async fn commit_group(conn: &mut SqliteConnection, writes: &[Write]) -> Result<V
     let result = Box::pin(apply_all(conn, writes)).await;
     match result {
         Ok(results) => {
-            conn.execute("COMMIT").await?;
-            // After an erasure the log must not keep the pages that held the erased words.
+            // A COMMIT that fails (the disk full) leaves the transaction open: rolled back, so
+            // that the next group can begin.
+            if let Err(e) = conn.execute("COMMIT").await {
+                let _ = conn.execute("ROLLBACK").await;
+                return Err(e);
+            }
+            // After an erasure the log must not keep the pages that held the erased words. The
+            // group is committed either way: a failed checkpoint is tried again at the next
+            // erasure (and by `vacuum`), never reported as a failed write.
             let erased = writes.iter().any(|w| match w {
                 Write::Turn(t) | Write::Finish(Some(t), _) => t.erase.is_some(),
                 _ => false,
             });
-            if erased {
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+            if erased && let Err(e) = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await {
+                tracing::error!(error = %e, "the write-ahead log could not be emptied after an erasure");
             }
             Ok(results)
         }

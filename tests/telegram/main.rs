@@ -4,6 +4,7 @@
 
 mod conversation;
 mod delivery;
+mod disk_full;
 mod erasure;
 mod faults;
 mod inputs;

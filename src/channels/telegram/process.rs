@@ -20,8 +20,10 @@ use super::{CHANNEL, retry_wait};
 use crate::channels::Assistant;
 use crate::store::{Finish, Outbound, Received};
 
-/// Tries at committing one update before it is left in the inbox for the next start.
-const COMMIT_TRIES: u32 = 3;
+/// The longest wait between tries at committing an update that could not be stored (the
+/// disk full, the database held by another process): tries go on until it commits or the bot
+/// stops, so the chat's later updates wait behind it and nothing is answered out of order.
+const COMMIT_REST: Duration = Duration::from_secs(5);
 /// Times "typing..." is shown again after a 429.
 const TYPING_RETRIES: u32 = 3;
 
@@ -41,6 +43,8 @@ struct Inner {
     typing_after: Duration,
     lanes: OnceLock<Lanes<Pending>>,
     staff: Option<Arc<StaffGroup>>,
+    /// Set by `close`: an update that cannot be committed is left for the next start.
+    closing: AtomicBool,
 }
 
 /// An update to handle: as stored, and as parsed when it was just received.
@@ -66,6 +70,7 @@ impl Processor {
             typing_after,
             lanes: OnceLock::new(),
             staff,
+            closing: AtomicBool::new(false),
         });
         let weak = Arc::downgrade(&inner);
         let lanes = Lanes::new(move |chat, pending: Pending| {
@@ -98,6 +103,7 @@ impl Processor {
 
     /// Takes no more updates and forgets the queued ones (they stay pending in the inbox).
     pub fn close(&self) {
+        self.inner.closing.store(true, Ordering::SeqCst);
         self.lanes().close(true);
     }
 
@@ -182,14 +188,27 @@ pub async fn typing(bot: Bot, chat: i64, replied: Arc<AtomicBool>) {
 }
 
 /// Handles one update and commits it; the queued outbox rows, or `None` if it could not be
-/// committed.
+/// committed before the processor closed (it stays in the inbox for the next start). Nothing
+/// of a turn reaches anyone before its commit, so a turn that cannot be stored says nothing.
 async fn finish(inner: &Inner, received: &Received, action: Action) -> Option<Vec<crate::store::Queued>> {
-    for attempt in 1..=COMMIT_TRIES {
+    let mut wait = Duration::from_millis(200);
+    for attempt in 1u64.. {
         match try_finish(inner, received, action.clone()).await {
-            Ok(rows) => return Some(rows),
+            Ok(rows) => {
+                if attempt > 1 {
+                    tracing::info!(update_id = received.update_id, attempt, "an update was committed after all");
+                }
+                return Some(rows);
+            }
             Err(e) => {
-                tracing::error!(update_id = received.update_id, attempt, error = %e, "an update could not be committed");
-                tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+                if attempt == 1 || attempt.is_power_of_two() {
+                    tracing::error!(update_id = received.update_id, attempt, error = %e, "an update could not be committed; trying again");
+                }
+                if inner.closing.load(Ordering::SeqCst) {
+                    return None;
+                }
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(COMMIT_REST);
             }
         }
     }

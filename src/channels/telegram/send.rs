@@ -50,7 +50,7 @@ struct Inner {
     stop: watch::Receiver<bool>,
     lanes: OnceLock<Lanes<Queued>>,
     /// Per chat, the mark of the last row sent, while it commits.
-    marks: std::sync::Mutex<std::collections::HashMap<i64, Committed>>,
+    marks: std::sync::Mutex<std::collections::HashMap<i64, Mark>>,
     /// The staff group, which finds (or opens) the forum topic of a case's posts.
     staff: Option<Arc<StaffGroup>>,
     /// The chats that blocked the bot and have not written since: nothing is sent to them.
@@ -258,9 +258,10 @@ async fn deliver(inner: &Inner, chat: i64, row: Queued) {
                 }
             }
             Outcome::Sent => {
-                for id in merged.iter().flatten() {
-                    if let Err(e) = inner.store.mark_sent(*id, now_ms(), message_id).await {
-                        tracing::error!(id, error = %e, "a merged row could not be marked sent");
+                for &id in merged.iter().flatten() {
+                    let at_ms = now_ms();
+                    if inner.store.mark_sent(id, at_ms, message_id).await.is_err() {
+                        mark_again(inner, id, at_ms, message_id).await;
                     }
                 }
                 settle(inner, chat, row.id, message_id).await;
@@ -416,28 +417,57 @@ fn batch(inner: &Inner, chat: i64, request: &mut Request) -> Vec<i64> {
     taken.into_iter().map(|q| q.id).collect()
 }
 
+/// The mark that a row was sent, queued and committing.
+struct Mark {
+    committed: Committed,
+    id: i64,
+    at_ms: i64,
+    message_id: Option<i64>,
+}
+
 /// Marks a sent row. The mark commits while the chat's next row goes out; the row before
 /// must be marked before this one returns, so at most two of a chat's rows are ever sent but
 /// not yet marked (the ones a crash can send twice). A chat with nothing more queued waits
-/// for its last mark too.
+/// for its last mark too. A mark that cannot be stored (the disk full) is tried again until
+/// it is: left unmarked, the row would go out again at the next start.
 async fn settle(inner: &Inner, chat: i64, id: i64, message_id: Option<i64>) {
-    let mark = match inner.store.mark_sent_later(id, now_ms(), message_id).await {
-        Ok(mark) => mark,
+    let at_ms = now_ms();
+    let committed = match inner.store.mark_sent_later(id, at_ms, message_id).await {
+        Ok(committed) => committed,
         Err(e) => {
             tracing::error!(id, error = %e, "a sent row could not be marked sent");
             return;
         }
     };
-    let previous = lock(&inner.marks).insert(chat, mark);
+    let previous = lock(&inner.marks).insert(chat, Mark { committed, id, at_ms, message_id });
     let last = inner.lanes.get().is_none_or(|l| l.queued_for(chat) == 0);
     let mut waits = Vec::from_iter(previous);
     if last {
         waits.extend(lock(&inner.marks).remove(&chat));
     }
-    for w in waits {
-        if let Err(e) = w.wait().await {
-            tracing::error!(chat = %crate::privacy::pseudonym(chat), error = %e, "a sent row could not be marked sent");
+    for mark in waits {
+        if mark.committed.wait().await.is_err() {
+            mark_again(inner, mark.id, mark.at_ms, mark.message_id).await;
         }
+    }
+}
+
+/// Tries marking a sent row again, waiting longer each time, until it is stored or the
+/// sender stops (then the row may go out again at the next start, as after a crash).
+async fn mark_again(inner: &Inner, id: i64, at_ms: i64, message_id: Option<i64>) {
+    let mut wait = Duration::from_millis(200);
+    for attempt in 1u64.. {
+        if attempt == 1 || attempt.is_power_of_two() {
+            tracing::error!(id, attempt, "a sent row could not be marked sent; trying again");
+        }
+        if !pause(inner, wait).await {
+            tracing::warn!(id, "a sent row was left unmarked at stop: it may go out again at the next start");
+            return;
+        }
+        if inner.store.mark_sent(id, at_ms, message_id).await.is_ok() {
+            return;
+        }
+        wait = (wait * 2).min(Duration::from_secs(5));
     }
 }
 
