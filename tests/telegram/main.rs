@@ -2,6 +2,7 @@
 //! teloxide client talks to over HTTP. The fake checks every request the way Telegram does;
 //! each test ends by asserting it refused nothing and every button press was answered.
 
+mod busy;
 mod conversation;
 mod delivery;
 mod disk_full;
