@@ -7,6 +7,7 @@ mod cli;
 mod facts;
 mod lint;
 mod privacy;
+mod properties;
 mod store;
 mod support;
 mod understanding;

@@ -101,8 +101,16 @@ async fn with_the_disk_full_the_bot_takes_nothing_it_cannot_store_and_resumes_wi
     assert!(tokio::time::timeout(PATIENCE, asked_for).await.is_ok(), "the bot stopped asking for updates");
     // Given time to go wrong: no reply, nothing confirmed to Telegram, still running.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    assert_eq!(fake.messages_to(asks.id).len(), plan[0].replies.len(), "a reply went out from a turn that was not stored");
-    assert_eq!(fake.messages_to(hands_over.id).len(), handed[0].replies.len(), "a staff answer went out that was not stored");
+    assert_eq!(
+        fake.messages_to(asks.id).len(),
+        plan[0].replies.len(),
+        "a reply went out from a turn that was not stored"
+    );
+    assert_eq!(
+        fake.messages_to(hands_over.id).len(),
+        handed[0].replies.len(),
+        "a staff answer went out that was not stored"
+    );
     assert!(fake.confirmed() <= first_while_full, "an update was confirmed to Telegram without being stored");
     assert!(bot.runs(), "the bot gave up with the disk full");
 
