@@ -118,6 +118,17 @@ pub struct Facts {
     pub own: Vec<Own>,
 }
 
+impl Facts {
+    /// The numbers content may state or link (HIGH and MED facts of kind number), as written:
+    /// published for everyone to call, so never personal data (see `privacy::redact`).
+    pub fn numbers(&self) -> impl Iterator<Item = &str> {
+        self.facts
+            .values()
+            .filter(|f| f.kind == Kind::Number && f.confidence != Confidence::NotConfirmed)
+            .map(|f| f.value.as_str())
+    }
+}
+
 /// The Fluent variable that says a fact: `call-sofia-phone` is `$fact-call-sofia-phone`.
 pub fn variable(key: &str) -> String {
     format!("{PREFIX}{key}")

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use chrono::Utc;
 
-use super::redact::redact;
+use super::redact::{PublicNumbers, redact};
 use super::rights::audit;
 use crate::channels::Assistant;
 use crate::lang::Lang;
@@ -122,9 +122,10 @@ pub async fn erase(a: &Assistant, chat: &str, name: Option<String>) -> anyhow::R
 /// `sofia-bot missed`: the questions the assistant did not understand most often, with
 /// personal numbers, phones, e-mail addresses and cards masked.
 pub async fn missed(a: &Assistant, limit: i64) -> anyhow::Result<ExitCode> {
+    let public = PublicNumbers::new(a.locales.facts.numbers());
     for (text, n) in a.store.missed_texts(limit).await? {
         let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        println!("{n:>5}  {}", redact(&one_line));
+        println!("{n:>5}  {}", redact(&one_line, &public));
     }
     Ok(ExitCode::SUCCESS)
 }

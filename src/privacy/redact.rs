@@ -46,11 +46,40 @@ impl Kind {
     }
 }
 
-/// Numbers the city publishes for everyone to call: not personal data, so never masked.
-/// Digits only, as dialled inside Bulgaria. 112 and the short numbers 1302 and 1303 are too
-/// short to be read as a phone number anyway; they are here so that this one list says what
-/// is public.
-const PUBLIC_NUMBERS: &[&str] = &["112", "1302", "1303", "070017310", "080014800"];
+/// Numbers published for everyone to call (the city's, the utilities', 112): not personal
+/// data, so never masked. They come from the content's facts file (`locales/facts.toml`, its
+/// numbers that content may state or link), not from this file: another city brings its own.
+#[derive(Debug, Clone, Default)]
+pub struct PublicNumbers {
+    /// Each number's national digits, without the leading 0 or the country code.
+    national: Vec<Vec<u8>>,
+}
+
+impl PublicNumbers {
+    /// The numbers as written ("0700 17 310", "+359 2 813 0400", "112"): digits are kept, a
+    /// leading `+359`, `00359` or `0` taken off.
+    pub fn new<'a>(numbers: impl IntoIterator<Item = &'a str>) -> PublicNumbers {
+        let national = numbers
+            .into_iter()
+            .map(|n| {
+                let digits: Vec<u8> = n.bytes().filter(u8::is_ascii_digit).collect();
+                let plus = n.trim_start().starts_with('+');
+                let rest = match (plus, digits.as_slice()) {
+                    (true, [b'3', b'5', b'9', rest @ ..]) | (false, [b'0', b'0', b'3', b'5', b'9', rest @ ..]) => rest,
+                    (false, [b'0', rest @ ..]) => rest,
+                    (_, rest) => rest,
+                };
+                rest.strip_prefix(b"0").unwrap_or(rest).to_vec()
+            })
+            .filter(|d| !d.is_empty())
+            .collect();
+        PublicNumbers { national }
+    }
+
+    fn contains(&self, national: &[u8]) -> bool {
+        self.national.iter().any(|p| p == national)
+    }
+}
 
 /// Weights of the first nine digits of an ЕГН.
 const EGN_WEIGHTS: [u32; 9] = [2, 4, 8, 5, 10, 9, 7, 3, 6];
@@ -62,11 +91,12 @@ const PHONE_SEPARATORS: &[u8] = b" -./()";
 /// What may stand between the digit groups of a card number: "4111 1111 1111 1111".
 const CARD_SEPARATORS: &[u8] = b" -";
 
-/// `text` with every piece of personal data replaced by its kind's token.
-pub fn redact(text: &str) -> String {
+/// `text` with every piece of personal data replaced by its kind's token; `public` numbers
+/// stay.
+pub fn redact(text: &str, public: &PublicNumbers) -> String {
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
-    for (kind, range) in find(text) {
+    for (kind, range) in find(text, public) {
         out.push_str(&text[copied..range.start]);
         out.push_str(kind.token());
         copied = range.end;
@@ -77,11 +107,11 @@ pub fn redact(text: &str) -> String {
 
 /// Every piece of personal data in `text`: its kind and its byte range, in order and without
 /// overlaps.
-pub fn find(text: &str) -> Vec<(Kind, Range<usize>)> {
+pub fn find(text: &str, public: &PublicNumbers) -> Vec<(Kind, Range<usize>)> {
     let mut found = Vec::new();
     let mut at = 0;
     while at < text.len() {
-        match longest_match(text, at) {
+        match longest_match(text, at, public) {
             Some((kind, range)) => {
                 at = range.end;
                 found.push((kind, range));
@@ -97,7 +127,7 @@ pub fn find(text: &str) -> Vec<(Kind, Range<usize>)> {
 /// The longest piece of personal data that starts at byte `at`. On a tie the earlier kind in
 /// the list below wins: ten digits are an ЕГН if they can be, then a phone number (so a
 /// mobile number is never an ЛНЧ), and only then an ЛНЧ.
-fn longest_match(text: &str, at: usize) -> Option<(Kind, Range<usize>)> {
+fn longest_match(text: &str, at: usize, public: &PublicNumbers) -> Option<(Kind, Range<usize>)> {
     let starts = match text.as_bytes()[at] {
         b'+' | b'(' => true,
         b => b.is_ascii_alphanumeric() && !is_word(text[..at].chars().next_back()),
@@ -107,7 +137,7 @@ fn longest_match(text: &str, at: usize) -> Option<(Kind, Range<usize>)> {
     }
     let candidates = [
         (Kind::Egn, egn(text, at)),
-        (Kind::Phone, phone(text, at)),
+        (Kind::Phone, phone(text, at, public)),
         (Kind::Lnch, lnch(text, at)),
         (Kind::Card, card(text, at)),
         (Kind::Iban, iban(text, at)),
@@ -189,7 +219,7 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 /// A phone number: Bulgarian (+359, 00359 or 0, then the national number) or foreign with `+`.
 /// A `(` at the start belongs to the match only if its `)` does too, so "(0888 123 456)"
 /// keeps its brackets.
-fn phone(text: &str, at: usize) -> Option<Range<usize>> {
+fn phone(text: &str, at: usize, public: &PublicNumbers) -> Option<Range<usize>> {
     let bytes = text.as_bytes();
     let mut i = at;
     let paren = bytes[i] == b'(';
@@ -204,17 +234,16 @@ fn phone(text: &str, at: usize) -> Option<Range<usize>> {
         return None;
     }
     let groups = digit_groups(bytes, i, PHONE_SEPARATORS, 3, 16);
-    let &(_, end) = groups
-        .ends
-        .iter()
-        .rev()
-        .find(|&&(count, end)| number_ends(text, end) && is_personal_phone(&groups.digits[..count], plus))?;
+    let &(_, end) =
+        groups.ends.iter().rev().find(|&&(count, end)| {
+            number_ends(text, end) && is_personal_phone(&groups.digits[..count], plus, public)
+        })?;
     let start = if paren && !text[at..end].contains(')') { at + 1 } else { at };
     Some(start..end)
 }
 
 /// Whether `digits` (following a `+` when `plus`) are a phone number that is not public.
-fn is_personal_phone(digits: &[u8], plus: bool) -> bool {
+fn is_personal_phone(digits: &[u8], plus: bool, public: &PublicNumbers) -> bool {
     // The national significant number: what follows the 0 of a call inside Bulgaria.
     let national = match (plus, digits) {
         // "+359 (0) 88...": people often keep the 0 after the country code.
@@ -235,7 +264,7 @@ fn is_personal_phone(digits: &[u8], plus: bool) -> bool {
         [b'1'..=b'9', ..] => (8..=9).contains(&national.len()),
         _ => false,
     };
-    shaped && !PUBLIC_NUMBERS.iter().any(|p| p.as_bytes().strip_prefix(b"0") == Some(national))
+    shaped && !public.contains(national)
 }
 
 /// A card number: 13 to 19 digits, in groups or not, that pass the Luhn check.
@@ -404,6 +433,19 @@ fn is_word(c: Option<char>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Numbers as a facts file gives them.
+    fn public() -> PublicNumbers {
+        PublicNumbers::new(["112", "1302", "1303", "0700 17 310", "0800 14 800", "+359 2 813 0400"])
+    }
+
+    fn redact(text: &str) -> String {
+        super::redact(text, &public())
+    }
+
+    fn find(text: &str) -> Vec<(Kind, Range<usize>)> {
+        super::find(text, &public())
+    }
 
     /// A valid ЕГН from its first nine digits: the date and the three digits after it.
     fn with_egn_check(first: &str) -> String {
@@ -579,9 +621,13 @@ mod tests {
             "070017310",
             "+359 700 17 310",
             "Пътна помощ 1302 или 1303",
+            "РЗИ: 02 813 0400",
         ] {
             assert_eq!(redact(text), text);
         }
+        // A number beside a public one is someone's.
+        assert_eq!(redact("0700 17 311"), "[PHONE]");
+        assert_eq!(super::redact("0700 17 310", &PublicNumbers::default()), "[PHONE]");
     }
 
     #[test]

@@ -165,3 +165,20 @@ fn the_binary_refuses_to_start_with_a_broken_facts_file() {
     assert!(!out.status.success(), "sofia-bot started with a broken facts file");
     assert!(said.contains(&format!("{}:", facts.display())) && said.contains("kind \"site\""), "{said}");
 }
+
+#[test]
+fn redaction_leaves_the_public_numbers_of_the_facts_file_and_masks_a_citizens() {
+    use sofia_bot::privacy::redact::{PublicNumbers, redact};
+    let facts = shipped_facts();
+    let public = PublicNumbers::new(facts.numbers());
+    let stated: Vec<&str> = facts.numbers().collect();
+    assert!(stated.contains(&"0700 17 310") && stated.contains(&"112"), "{stated:?}");
+    for number in &stated {
+        let text = format!("Обадих се на {number} вчера");
+        assert_eq!(redact(&text, &public), text);
+    }
+    // A number FACTS.md does not confirm is nobody's public number here.
+    let unconfirmed = &facts.facts["sofiyska-voda-old-phone"].value;
+    assert_eq!(redact(&format!("тел. {unconfirmed}"), &public), "тел. [PHONE]");
+    assert_eq!(redact("моят е 0888 123 456", &public), "моят е [PHONE]");
+}

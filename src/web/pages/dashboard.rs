@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use minijinja::{Value, context};
 
 use super::render;
-use crate::privacy::redact::redact;
+use crate::privacy::redact::{PublicNumbers, redact};
 use crate::staff::calendar::{local_time, utc_offset};
 use crate::web::Console;
 use crate::web::error::WebError;
@@ -65,10 +65,11 @@ pub async fn dashboard(
         format!("{}%", figures.answered_in_time * 100 / figures.answered)
     };
     let rating = figures.average_rating.map_or(dash, |r| format!("{r:.1}"));
-    // Personal numbers never reach the dashboard.
+    // Personal numbers never reach the dashboard; the city's public ones stay readable.
+    let public = PublicNumbers::new(a.locales.facts.numbers());
     let missed: Vec<Value> = missed
         .iter()
-        .map(|(t, n)| context! { n, lang => "", text => redact(t).chars().take(200).collect::<String>() })
+        .map(|(t, n)| context! { n, lang => "", text => redact(t, &public).chars().take(200).collect::<String>() })
         .collect();
     let ctx = context! { per_day, median, in_time, rating, missed, days };
     render(&c, "dashboard.html", lang, Some(&staff), ctx)
