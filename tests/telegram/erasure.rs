@@ -157,3 +157,31 @@ async fn an_erasure_cancels_unsent_posts_and_takes_back_sent_ones_leaving_no_wor
     }
     assert_telegram_would_accept_everything(&fake);
 }
+
+/// A deleted topic is opened again with the case's card; an erasure takes that card back too.
+#[tokio::test]
+async fn a_card_posted_again_in_a_reopened_topic_is_taken_back_by_an_erasure() {
+    let fake = FakeBotApi::start().await;
+    fake.add_group(GROUP, true);
+    let db = TempDb::new();
+    let cases = CaseSettings { staff_group: Some(GROUP), ..CaseSettings::default() };
+    let bot = start_with(&fake, &db.path(), settings(), cases).await;
+    let citizen = Citizen::new(3400, Some("bg"));
+    let cards =
+        |fake: &FakeBotApi| fake.posts_in(GROUP).into_iter().filter(|p| p.text.contains("/close")).collect::<Vec<_>>();
+    say(&fake, &citizen, "искам да говоря с човек").await;
+    assert!(eventually(|| cards(&fake).len() == 1).await, "no card");
+    let (first, _) = fake.topics(GROUP)[0].clone();
+    fake.delete_topic(GROUP, first);
+    say(&fake, &citizen, "още ли сте там?").await;
+    assert!(eventually(|| cards(&fake).len() == 2).await, "the card was not posted again: {:#?}", fake.posts_in(GROUP));
+
+    say(&fake, &citizen, "/forget").await;
+    let before = fake.messages_to(citizen.id).len();
+    fake.press(&citizen, "f:y");
+    assert!(fake.wait_until(PATIENCE, |v| v.sent_to(citizen.id) > before).await, "no answer to the erasure");
+    let taken_back = || cards(&fake).iter().all(|p| p.deleted);
+    assert!(eventually(taken_back).await, "a card is still in the group: {:#?}", cards(&fake));
+    bot.stop().await;
+    assert_telegram_would_accept_everything(&fake);
+}

@@ -172,24 +172,49 @@ impl StaffGroup {
             cases: vec![CaseWrite::Update(u), CaseWrite::Event(event)],
             ..TurnRecord::default()
         };
-        store.commit_turn(record).await.map_err(|e| TopicError::Failed(e.to_string()))?;
-        if reopen {
-            self.post_card_again(bot, &case, thread).await;
+        if !reopen {
+            store.commit_turn(record).await.map_err(|e| TopicError::Failed(e.to_string()))?;
+            return Ok(thread);
         }
+        // The topic was deleted: a line saying so and the card go into the new one before
+        // the post that asked for it. They are committed to the outbox with the new topic
+        // (an erasure finds them there and takes them back), then sent from here.
+        let posts = self.card_again(&case).await;
+        let finish =
+            Finish { channel: CHANNEL.into(), chat: self.chat.to_string(), at_ms, outbox: posts, ..Finish::default() };
+        let rows = store.finish(Some(record), finish).await.map_err(|e| TopicError::Failed(e.to_string()))?;
+        self.post_card_again(bot, rows, thread).await;
         Ok(thread)
     }
 
-    /// After a deleted topic is opened again: a line saying so, then the card.
-    async fn post_card_again(&self, bot: &Bot, case: &Case, thread: i64) {
+    /// A line saying the topic was opened again, then the case's card, as outbox rows.
+    async fn card_again(&self, case: &Case) -> Vec<Outbound> {
         let a = &self.assistant;
         let card = match a.card(case, &[]).await {
             Ok(card) => card,
-            Err(e) => return tracing::error!(error = %e, "the card could not be read for a reopened topic"),
+            Err(e) => {
+                tracing::error!(error = %e, "the card could not be read for a reopened topic");
+                return Vec::new();
+            }
         };
         let note = a.staff_note(case.reference, "staff-recreated");
-        for request in render::staff_posts(self.chat, &[note, card]) {
-            if let Err(e) = patiently(method_name(&request), || execute(bot, &request, Some(thread))).await {
-                tracing::warn!(error = %describe(&e), "the card could not be posted in the reopened topic");
+        render::staff_posts(self.chat, &[note, card]).iter().map(|r| self.outbound(r.clone())).collect()
+    }
+
+    /// Sends the rows of `card_again` to the new topic and marks them sent. One that fails
+    /// stays in the outbox, sent at the next start.
+    async fn post_card_again(&self, bot: &Bot, rows: Vec<Queued>, thread: i64) {
+        let store = &self.assistant.store;
+        for row in rows {
+            let Ok(request) = serde_json::from_str::<Request>(&row.payload) else { continue };
+            match patiently(method_name(&request), || execute(bot, &request, Some(thread))).await {
+                Ok(message_id) => {
+                    let at_ms = Utc::now().timestamp_millis();
+                    if let Err(e) = store.mark_sent(row.id, at_ms, message_id.map(i64::from)).await {
+                        tracing::error!(id = row.id, error = %e, "a card posted again could not be marked sent");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %describe(&e), "the card could not be posted in the reopened topic"),
             }
         }
     }
