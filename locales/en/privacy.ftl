@@ -40,12 +40,15 @@ btn-forget-no = No, cancel
 forget-yes-words = yes, y, yes erase, erase
 forget-no-words = no, n, cancel, don't erase
 # $cases is a number: how many cases are kept, no longer linked to the citizen. When it is 0,
-# nothing is said about cases.
+# nothing is said about cases. $group is yes when there is a staff group and cases in it.
 forget-done =
     Done: your conversations and details have been erased.{ $cases ->
         [0] {""}
-        [one] {" "}{ $cases } case is kept, but without your words and not linked to you (reference, topic, district, dates, staff member, rating), because the municipality must keep a record of its work. The assistant's posts with your words were deleted from the staff group or, where Telegram doesn't allow it, replaced with a note; what staff wrote themselves there stays.
-       *[other] {" "}{ $cases } cases are kept, but without your words and not linked to you (reference, topic, district, dates, staff member, rating), because the municipality must keep a record of its work. The assistant's posts with your words were deleted from the staff group or, where Telegram doesn't allow it, replaced with a note; what staff wrote themselves there stays.
+        [one] {" "}{ $cases } case is kept, but without your words and not linked to you (reference, topic, district, dates, staff member, rating), because the municipality must keep a record of its work.
+       *[other] {" "}{ $cases } cases are kept, but without your words and not linked to you (reference, topic, district, dates, staff member, rating), because the municipality must keep a record of its work.
+    }{ $group ->
+        [yes] {" "}The assistant's posts with your words were deleted from the staff group or, where Telegram doesn't allow it, replaced with a note; what staff wrote themselves there stays.
+       *[no] {""}
     }
     Backups of the database are deleted after the period the municipality has set for them.
     Copies of this chat inside Telegram itself are yours to delete in the app. We can't delete them for you.

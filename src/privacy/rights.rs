@@ -87,7 +87,9 @@ impl Assistant {
         handled.erase = Some(Erasure { staff_group: self.cases.staff_group, notice });
         let detail = format!("{lines} messages erased, {cases} cases anonymised");
         handled.audit.push(audit(now, actor, "erase", channel, chat, &detail));
-        let text = msg("forget-done", vec![("cases", Arg::Number(cases as f64))]);
+        // What happened in the staff group is said only where there is one and it had posts.
+        let group = if cases > 0 && self.cases.staff_group.is_some() { "yes" } else { "no" };
+        let text = msg("forget-done", vec![("cases", Arg::Number(cases as f64)), ("group", Arg::Text(group.into()))]);
         handled.citizen.push(self.with_menu(lang, text));
         Ok(())
     }

@@ -96,6 +96,7 @@ async fn forget_leaves_no_trace_of_the_citizens_words_in_the_database_file() {
     assert!(confirm[0].buttons.iter().flatten().any(|b| b.data == "f:y"));
     let done = say(&a, "5", Input::Button { data: "f:y".into() }, now).await.join("\n");
     assert!(done.contains('1'), "one case kept, anonymised: {done}");
+    assert!(!done.contains("групата на служителите"), "there is no staff group to speak of: {done}");
     a.store.flush().await.unwrap();
 
     assert!(a.store.transcript(CHANNEL, "5").await.unwrap().is_empty());

@@ -105,7 +105,7 @@ async fn an_erasure_cancels_unsent_posts_and_takes_back_sent_ones_leaving_no_wor
         let done = fake.wait_until(PATIENCE, |v| v.sent_to(c.id) > before).await;
         assert!(done, "no answer to the erasure");
         let text = fake.messages_to(c.id).last().unwrap()["text"].as_str().unwrap_or_default().to_string();
-        assert!(text.starts_with("Готово"), "{text}");
+        assert!(text.starts_with("Готово") && text.contains("групата на служителите"), "{text}");
     }
     fake.release(GROUP);
     // The group's lane works through what the erasure left: cancelled posts skipped, the post
