@@ -31,6 +31,18 @@ use crate::store::{Finish, Line, Outbound, Store, StoreError, TurnRecord};
 /// The messages the shell says itself (to citizens and in the staff group), beside the
 /// engine's (`engine::CORE_MESSAGES`); every locale must have each of them.
 pub const SHELL_MESSAGES: &[&str] = &[
+    // Telegram's command menu (channels::telegram::render::COMMANDS).
+    "cmd-start",
+    "cmd-menu",
+    "cmd-help",
+    "cmd-language",
+    "cmd-human",
+    "cmd-cases",
+    "cmd-privacy",
+    "cmd-mydata",
+    "cmd-forget",
+    "cmd-cancel",
+    "cmd-reset",
     "btn-menu",
     "btn-human",
     "btn-forget-yes",

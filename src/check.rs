@@ -70,6 +70,15 @@ pub fn check(dialogs: &Path, locales_dir: &Path, settings: Settings) -> Vec<Load
                     ));
                 }
             }
+            for id in crate::channels::SHELL_MESSAGES {
+                if !locales.has(lang, id) {
+                    problems.push(LoadError::at(
+                        &folder.join("core.ftl"),
+                        1,
+                        format!("the shell's message \"{id}\" is missing in {}", folder.display()),
+                    ));
+                }
+            }
         }
     }
     problems

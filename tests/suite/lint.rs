@@ -232,3 +232,18 @@ fn every_intent_has_at_least_25_examples_per_language() {
     }
     assert!(short.is_empty(), "{}", short.join("\n"));
 }
+
+#[test]
+fn the_command_menu_comes_whole_from_the_locales_in_both_languages() {
+    use sofia_bot::channels::telegram::render::{COMMANDS, command_menu};
+    let locales = crate::support::locales();
+    for lang in sofia_bot::lang::Lang::ALL {
+        let menu = command_menu(locales, lang);
+        let names: Vec<&str> = menu.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, COMMANDS, "{lang:?}");
+        for (name, text) in &menu {
+            assert!((1..=256).contains(&text.chars().count()), "{lang:?} /{name}: {text:?}");
+            assert!(!text.contains("cmd-"), "{lang:?} /{name} shows a message id: {text:?}");
+        }
+    }
+}
