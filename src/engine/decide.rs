@@ -50,10 +50,13 @@ pub fn decide(flows: &Flows, u: &Understanding) -> Decision {
     }
     let ranked = &u.ranked;
     let Some(mut best) = ranked.first().copied() else { return Decision::Missed { score: 0.0 } };
-    // Small talk ("good morning, ...") gives way to a real question in the same message.
+    // Small talk ("good morning, ...") gives way to a real question in the same message; not
+    // to what is out of scope (topic "none"), which is no more a question for the city than
+    // the small talk is ("what can you do" is help, not a question about the bot itself).
+    let real_question = |i: usize| !matches!(topic(i), "general" | "none");
     if topic(best.0) == "general"
         && let Some(real) =
-            ranked.iter().find(|(i, s)| topic(*i) != "general" && *s >= settings.suggest && *s >= 0.6 * best.1)
+            ranked.iter().find(|(i, s)| real_question(*i) && *s >= settings.suggest && *s >= 0.6 * best.1)
     {
         best = *real;
     }
