@@ -50,6 +50,28 @@ pub enum StoreError {
     WriterGone,
 }
 
+impl StoreError {
+    /// Whether the write may succeed when tried again unchanged: the disk full, the database
+    /// held by another process, a failing disk. SQLite's own words, as they come back through
+    /// the writer (which passes errors on as text).
+    pub fn is_transient(&self) -> bool {
+        const PASSING: [&str; 5] = [
+            "database or disk is full",
+            "database is locked",
+            "database table is locked",
+            "disk I/O error",
+            "unable to open database file",
+        ];
+        match self {
+            StoreError::Database(e) => {
+                let text = e.to_string();
+                PASSING.iter().any(|p| text.contains(p))
+            }
+            StoreError::WriterGone => false,
+        }
+    }
+}
+
 /// How hard a commit waits for the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {

@@ -20,10 +20,14 @@ use super::{CHANNEL, retry_wait};
 use crate::channels::Assistant;
 use crate::store::{Finish, Outbound, Received};
 
-/// The longest wait between tries at committing an update that could not be stored (the
-/// disk full, the database held by another process): tries go on until it commits or the bot
-/// stops, so the chat's later updates wait behind it and nothing is answered out of order.
+/// The longest wait between tries at committing an update that could not be stored for a
+/// passing reason (the disk full, the database held by another process): those tries go on
+/// until it commits or the bot stops, so the chat's later updates wait behind it and nothing
+/// is answered out of order.
 const COMMIT_REST: Duration = Duration::from_secs(5);
+/// Tries at an update whose commit fails for any other reason, before it is left in the inbox
+/// for the next start (so that one bad update does not hold its chat for ever).
+const COMMIT_TRIES: u64 = 3;
 /// Times "typing..." is shown again after a 429.
 const TYPING_RETRIES: u32 = 3;
 
@@ -188,7 +192,8 @@ pub async fn typing(bot: Bot, chat: i64, replied: Arc<AtomicBool>) {
 }
 
 /// Handles one update and commits it; the queued outbox rows, or `None` if it could not be
-/// committed before the processor closed (it stays in the inbox for the next start). Nothing
+/// committed before the processor closed, or in a few tries for a reason that does not pass
+/// (either way it stays in the inbox for the next start). Nothing
 /// of a turn reaches anyone before its commit, so a turn that cannot be stored says nothing.
 async fn finish(inner: &Inner, received: &Received, action: Action) -> Option<Vec<crate::store::Queued>> {
     let mut wait = Duration::from_millis(200);
@@ -204,7 +209,7 @@ async fn finish(inner: &Inner, received: &Received, action: Action) -> Option<Ve
                 if attempt == 1 || attempt.is_power_of_two() {
                     tracing::error!(update_id = received.update_id, attempt, error = %e, "an update could not be committed; trying again");
                 }
-                if inner.closing.load(Ordering::SeqCst) {
+                if inner.closing.load(Ordering::SeqCst) || (!e.is_transient() && attempt >= COMMIT_TRIES) {
                     return None;
                 }
                 tokio::time::sleep(wait).await;
