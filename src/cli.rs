@@ -256,7 +256,8 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_logs() {
+/// Logs on standard error (the telegram-bench of the devkit logs the same way).
+pub fn init_logs() {
     // RUST_LOG as a list of targets and levels ("info", "sofia_bot=debug"); warnings by default.
     let filter: tracing_subscriber::filter::Targets = std::env::var("RUST_LOG")
         .ok()

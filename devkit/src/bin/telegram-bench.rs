@@ -37,7 +37,8 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    init_logs();
+    // Warnings on standard error, as `sofia-bot` logs them (RUST_LOG to change).
+    sofia_bot::cli::init_logs();
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -53,18 +54,4 @@ fn run(args: Args) -> anyhow::Result<()> {
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
     runtime.block_on(sofia_devkit::bench::run(flows, locales, config.durability, args.citizens, args.turns, args.rate))
-}
-
-/// Warnings on standard error, as `sofia-bot` logs them (RUST_LOG to change).
-fn init_logs() {
-    let filter: tracing_subscriber::filter::Targets = std::env::var("RUST_LOG")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| "warn".parse().expect("a valid filter"));
-    use tracing_subscriber::layer::SubscriberExt;
-    use tracing_subscriber::util::SubscriberInitExt;
-    let _ = tracing_subscriber::registry()
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
-        .with(filter)
-        .try_init();
 }
