@@ -9,8 +9,8 @@ use anyhow::{Context, bail};
 use crate::channels::telegram::rate::{Limits, Rate};
 use crate::engine::Settings;
 use crate::privacy::PrivacySettings;
-use crate::staff::calendar::WorkingHours;
 use crate::staff::cases::CaseSettings;
+use crate::staff::hours::WorkingHours;
 use crate::store::Durability;
 
 /// Everything the binary needs to know, validated.

@@ -21,6 +21,7 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use fluent_syntax::ast;
 
+use crate::calendar::{CALENDAR_FILE, Calendar};
 use crate::engine::{Arg, LoadError, Msg};
 use crate::lang::Lang;
 pub use facts::{Confidence, Fact, Facts, Kind};
@@ -45,6 +46,8 @@ pub struct Locales {
     pub catalog: BTreeMap<Lang, BTreeMap<String, MessageInfo>>,
     /// The facts that messages may say.
     pub facts: Facts,
+    /// The city's clock and days off (`calendar.toml`).
+    pub calendar: Calendar,
     /// For each message that says facts: each fact's variable and its text in that language.
     said: BTreeMap<Lang, HashMap<String, Vec<(String, String)>>>,
     /// Who receives what citizens hand to staff, as `$team` in every message: set by the
@@ -59,11 +62,12 @@ impl std::fmt::Debug for Locales {
 }
 
 impl Locales {
-    /// Loads `dir/facts.toml`, `dir/bg/*.ftl` and `dir/en/*.ftl`, reporting every syntax error,
+    /// Loads `dir/facts.toml`, `dir/calendar.toml`, `dir/bg/*.ftl` and `dir/en/*.ftl`, reporting every syntax error,
     /// duplicate, and fact variable that names no fact or a fact that is not HIGH.
     pub fn load(dir: &Path) -> Result<Locales, Vec<LoadError>> {
         let mut errors = Vec::new();
         let facts = Facts::load(&dir.join(FACTS_FILE)).map_err(|e| errors.extend(e)).ok();
+        let calendar = Calendar::load(&dir.join(CALENDAR_FILE)).map_err(|e| errors.extend(e)).ok();
         let mut bundles = BTreeMap::new();
         let mut catalog = BTreeMap::new();
         let mut said = BTreeMap::new();
@@ -164,9 +168,9 @@ impl Locales {
             bundles.insert(lang, bundle);
             catalog.insert(lang, messages);
         }
-        match facts {
-            Some(facts) if errors.is_empty() => {
-                let mut locales = Locales { bundles, catalog, facts, said, team: BTreeMap::new() };
+        match (facts, calendar) {
+            (Some(facts), Some(calendar)) if errors.is_empty() => {
+                let mut locales = Locales { bundles, catalog, facts, calendar, said, team: BTreeMap::new() };
                 for lang in Lang::ALL {
                     if let Some(team) = locales.format(lang, "team-default", &[]) {
                         locales.team.insert(lang, team);
@@ -407,6 +411,7 @@ link = "call-web"
     fn try_locales(bg: &str, en: &str) -> (tempfile::TempDir, Result<Locales, Vec<String>>) {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(FACTS_FILE), FACTS).unwrap();
+        std::fs::write(dir.path().join(CALENDAR_FILE), "time_zone = \"UTC\"\neaster = \"none\"\n").unwrap();
         for (lang, text) in [("bg", bg), ("en", en)] {
             std::fs::create_dir_all(dir.path().join(lang)).unwrap();
             std::fs::write(dir.path().join(lang).join("test.ftl"), text).unwrap();

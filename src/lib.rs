@@ -2,6 +2,7 @@
 //! in `locales/`, with channels, a store and the staff side around it.
 
 pub mod bench; // `sofia-bot bench`: simulated citizens through engine and store
+pub mod calendar; // the content's clock and days off (locales/calendar.toml)
 pub mod channels; // the loop every channel shares, and the channels (console)
 pub mod check; // `sofia-bot check`: every problem in dialogs/ and locales/, at file:line
 pub mod cli; // the command line

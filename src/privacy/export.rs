@@ -6,7 +6,6 @@ use serde_json::{Value, json};
 use crate::channels::Assistant;
 use crate::engine::Msg;
 use crate::lang::Lang;
-use crate::staff::calendar::local_time;
 use crate::staff::cases::Actor;
 use crate::store::StoreError;
 
@@ -35,7 +34,7 @@ pub async fn export(
     let t = |id: &str| a.locales.render(lang, &Msg::new(id));
     let when = |ms: i64| {
         let at = DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default();
-        local_time(at).format("%Y-%m-%d %H:%M").to_string()
+        a.locales.calendar.local_time(at).format("%Y-%m-%d %H:%M").to_string()
     };
     let mut text = format!("{}\n{}\n\n{}\n", t("mydata-title"), when(now.timestamp_millis()), t("mydata-conversation"));
     let mut conversation = Vec::new();

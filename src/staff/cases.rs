@@ -7,7 +7,7 @@ use std::fmt;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-use super::calendar::WorkingHours;
+use super::hours::WorkingHours;
 use crate::engine::Slot;
 use crate::lang::Lang;
 
@@ -143,6 +143,34 @@ impl Case {
     /// Overdue: no staff answer since it was (re)opened, and the due time has passed.
     pub fn is_overdue(&self, now_ms: i64) -> bool {
         self.status.is_open() && self.answered_ms.is_none() && self.due_ms < now_ms
+    }
+}
+
+/// The fields of a case to change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseUpdate {
+    pub case: Option<CaseRef>,
+    pub at_ms: i64,
+    pub status: Option<Status>,
+    pub assignee: Option<Option<Staffer>>,
+    pub thread: Option<Option<i64>>,
+    pub relay: Option<bool>,
+    pub acked: Option<bool>,
+    pub due_ms: Option<i64>,
+    pub answered_ms: Option<Option<i64>>,
+    /// When staff last wrote to the citizen.
+    pub talked_ms: Option<Option<i64>>,
+    pub resolved_ms: Option<Option<i64>>,
+    pub closed_ms: Option<Option<i64>>,
+    pub overdue_ms: Option<Option<i64>>,
+    pub rating: Option<i64>,
+    pub slots: Option<BTreeMap<String, Slot>>,
+    pub summary: Option<String>,
+}
+
+impl CaseUpdate {
+    pub fn of(case: CaseRef, at_ms: i64) -> CaseUpdate {
+        CaseUpdate { case: Some(case), at_ms, ..CaseUpdate::default() }
     }
 }
 

@@ -5,14 +5,14 @@
 
 use chrono::{DateTime, Utc};
 
-use super::calendar::local_time;
-use super::cases::{Actor, CaseRef, EventKind, Source, Status};
+use super::cases::{Actor, CaseRef, EventKind, Source};
 use super::desk::{Handled, at};
+use super::lifecycle::{self, Happening, Step};
 use crate::channels::{Assistant, Draft, Part, button, msg};
 use crate::engine::Arg;
 use crate::engine::action::Action;
 use crate::lang::Lang;
-use crate::store::{CaseUpdate, StoreError};
+use crate::store::StoreError;
 
 /// Cases listed by `/cases`, newest first.
 const LISTED: usize = 20;
@@ -28,24 +28,18 @@ impl Assistant {
         handled: &mut Handled,
     ) -> Result<(), StoreError> {
         let case = self.store.case(CaseRef::from_id(case)).await?;
-        let at_ms = now.timestamp_millis();
         let rating = i64::from(stars);
-        match case {
-            Some(case)
-                if case.channel == chat.0 && case.chat == chat.1 && case.rating.is_none() && !case.status.is_open() =>
-            {
-                let mut u = CaseUpdate::of(case.reference, at_ms);
-                u.rating = Some(rating);
-                u.status = Some(Status::Closed);
-                u.closed_ms = Some(Some(at_ms));
-                u.relay = Some(false);
-                handled.update(u);
-                let e = handled.event(case.reference, at_ms, Actor::Citizen, Source::Chat, EventKind::Rated);
-                e.status = Some(Status::Closed);
-                e.body = Some(rating.to_string());
+        let step = case
+            .as_ref()
+            .filter(|c| c.channel == chat.0 && c.chat == chat.1)
+            .map(|c| (c, lifecycle::apply(c, &Happening::Rated(stars), self.rules(), now)));
+        match step {
+            Some((case, step)) if !matches!(step, Step::Refused(_)) => {
+                let _ = handled.record(step, Actor::Citizen, Source::Chat);
+                handled.body(EventKind::Rated, rating.to_string());
                 let stars = vec![("rating", Arg::Number(rating as f64))];
                 handled.staff.push(self.staff_text(case.reference, "staff-rated", stars.clone()));
-                handled.citizen.push(self.to_citizen(&case, msg("case-rated", stars)));
+                handled.citizen.push(self.to_citizen(case, msg("case-rated", stars)));
             }
             _ => {
                 let text = Draft::shell(Part::Cases, lang, msg("case-rating-late", vec![]), Vec::new());
@@ -68,7 +62,7 @@ impl Assistant {
             msg("cases-none", vec![])
         } else {
             let items = cases.iter().take(LISTED).map(|c| {
-                let date = local_time(at(c.opened_ms)).format("%d.%m.%Y").to_string();
+                let date = self.locales.calendar.local_time(at(c.opened_ms)).format("%d.%m.%Y").to_string();
                 let item = vec![
                     ("ref", Arg::Text(self.show(c.reference))),
                     ("status", Arg::Msg(format!("case-status-{}", c.status.code()))),

@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 
-use super::calendar::local_time;
 use super::cases::{Actor, Case, CaseRef, Source, Staffer, Status};
 use super::desk::StaffAct;
 use crate::channels::Assistant;
@@ -82,9 +81,9 @@ fn staffer(name: Option<String>) -> Staffer {
     Staffer { id: format!("cli:{name}"), name }
 }
 
-fn time(ms: i64) -> String {
+fn time(a: &Assistant, ms: i64) -> String {
     let at = DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default();
-    local_time(at).format("%Y-%m-%d %H:%M").to_string()
+    a.locales.calendar.local_time(at).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// One line per case.
@@ -102,7 +101,7 @@ pub fn list(assistant: &Assistant, cases: &[Case], now: DateTime<Utc>) -> String
             c.status.code(),
             c.topic,
             c.lang.code(),
-            time(c.due_ms),
+            time(assistant, c.due_ms),
             c.summary.chars().take(60).collect::<String>(),
         ));
     }
@@ -119,8 +118,8 @@ pub async fn show(assistant: &Assistant, c: &Case) -> anyhow::Result<String> {
         c.topic,
         c.lang.code(),
         c.district.as_deref().unwrap_or("-"),
-        time(c.opened_ms),
-        time(c.due_ms),
+        time(assistant, c.opened_ms),
+        time(assistant, c.due_ms),
         c.channel,
         c.chat,
     );
@@ -143,7 +142,7 @@ pub async fn show(assistant: &Assistant, c: &Case) -> anyhow::Result<String> {
             (false, "staff") => "staff",
             _ => "bot",
         };
-        out.push_str(&format!("  {} {who}: {}\n", time(l.at_ms), l.body.replace('\n', "\n      ")));
+        out.push_str(&format!("  {} {who}: {}\n", time(assistant, l.at_ms), l.body.replace('\n', "\n      ")));
     }
     out.push_str("\nhistory:\n");
     for e in assistant.store.case_events(c.reference).await? {
@@ -155,7 +154,7 @@ pub async fn show(assistant: &Assistant, c: &Case) -> anyhow::Result<String> {
         let body = e.body.map_or(String::new(), |b| format!(": {}", b.replace('\n', " ")));
         out.push_str(&format!(
             "  {} {} by {who} via {}{status}{body}\n",
-            time(e.at_ms),
+            time(assistant, e.at_ms),
             e.kind.code(),
             e.source.code()
         ));

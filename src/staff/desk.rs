@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, Utc};
 
-use super::calendar::local_time;
 use super::cases::{Actor, Case, CaseRef, Event, EventKind, Source, Staffer, Status};
+use super::lifecycle::{self, Happening, Refusal, Rules, Step};
 use crate::channels::{Assistant, Draft, Part, Shown, button, describe, msg};
 use crate::engine::action::Action;
 use crate::engine::{Arg, Effect, Input, Msg, Slot};
@@ -90,6 +90,35 @@ impl Handled {
     pub(crate) fn update(&mut self, u: CaseUpdate) {
         self.cases.push(CaseWrite::Update(u));
     }
+
+    /// Records a step of the case machine, its events by `actor` from `source`; a refused
+    /// step records nothing. A follow-up's closing is recorded too (the caller opens the new
+    /// case).
+    pub(crate) fn record(&mut self, step: Step, actor: Actor, source: Source) -> Result<(), Refusal> {
+        match step {
+            Step::Changed { update, events } | Step::FollowUp { update, events } => {
+                let (case, at_ms) = (update.case, update.at_ms);
+                self.update(update);
+                for (kind, status) in events {
+                    let case = case.expect("a step names its case");
+                    self.event(case, at_ms, actor.clone(), source, kind).status = status;
+                }
+                Ok(())
+            }
+            Step::Refused(why) => Err(why),
+        }
+    }
+
+    /// Sets the body of the latest event of a kind recorded in this action.
+    pub(crate) fn body(&mut self, kind: EventKind, body: String) {
+        let latest = self.cases.iter_mut().rev().find_map(|w| match w {
+            CaseWrite::Event(e) if e.kind == kind => Some(e),
+            _ => None,
+        });
+        if let Some(e) = latest {
+            e.body = Some(body);
+        }
+    }
 }
 
 /// What staff do to a case.
@@ -133,7 +162,7 @@ impl Assistant {
 
     /// "Friday 27.11, 17:00" in a language, for an instant, in Sofia's time.
     pub fn when(&self, lang: Lang, at: DateTime<Utc>) -> String {
-        let local = local_time(at);
+        let local = self.locales.calendar.local_time(at);
         let weekday = format!("weekday-{}", local.weekday().number_from_monday());
         self.text(
             lang,
@@ -233,10 +262,10 @@ impl Assistant {
         handled: &mut Handled,
     ) -> Result<Case, StoreError> {
         let at_ms = now.timestamp_millis();
-        let year = local_time(now).year();
+        let year = self.locales.calendar.local_time(now).year();
         let number = self.store.next_case_number(year).await?;
         let reference = CaseRef { year, number };
-        let due = self.cases.hours.add_working_time(now, self.cases.due);
+        let due = self.cases.hours.add_working_time(&self.locales.calendar, now, self.cases.due);
         let case = Case {
             reference,
             channel: channel.to_string(),
@@ -277,23 +306,28 @@ impl Assistant {
     /// to answer by ...".
     pub(crate) fn expectation(&self, lang: Lang, now: DateTime<Utc>, due: DateTime<Utc>) -> Msg {
         let when = Arg::Text(self.when(lang, due));
-        if self.cases.hours.is_open(now) {
+        if self.cases.hours.is_open(&self.locales.calendar, now) {
             msg("case-due", vec![("when", when)])
         } else {
-            let open = Arg::Text(self.when(lang, self.cases.hours.next_open(now)));
+            let open = Arg::Text(self.when(lang, self.cases.hours.next_open(&self.locales.calendar, now)));
             msg("case-out-of-hours", vec![("open", open), ("when", when)])
+        }
+    }
+
+    /// The rules the case machine (`lifecycle`) runs by, from configuration and content.
+    pub(crate) fn rules(&self) -> Rules<'_> {
+        Rules {
+            reopen_days: self.cases.reopen_days,
+            due: self.cases.due,
+            hours: &self.cases.hours,
+            calendar: &self.locales.calendar,
         }
     }
 
     /// Closes a resolved case for good (the reopening window passed, or a new case follows it).
     pub(crate) fn close_for_good(&self, case: &Case, now: DateTime<Utc>, actor: Actor, handled: &mut Handled) {
-        let at_ms = now.timestamp_millis();
-        let mut u = CaseUpdate::of(case.reference, at_ms);
-        u.status = Some(Status::Closed);
-        u.closed_ms = Some(Some(at_ms));
-        u.relay = Some(false);
-        handled.update(u);
-        handled.event(case.reference, at_ms, actor, Source::System, EventKind::Closed).status = Some(Status::Closed);
+        // Closing for good is never refused.
+        let _ = handled.record(lifecycle::close_for_good_step(case, now), actor, Source::System);
     }
 
     /// A staff member acts on a case. A reply reaches the citizen in their language, with the
@@ -307,29 +341,33 @@ impl Assistant {
         now: DateTime<Utc>,
     ) -> Result<Handled, StoreError> {
         let mut h = Handled::default();
-        let at_ms = now.timestamp_millis();
         let r = case.reference;
         let actor = || Actor::Staff(who.clone());
         let name = || Arg::Text(who.name.clone());
-        match act {
-            StaffAct::Reply(_) | StaffAct::Attachment(_) => {
-                if !case.status.is_open() {
+        let happening = match &act {
+            StaffAct::Reply(_) | StaffAct::Attachment(_) => Some(Happening::Answered(who.clone())),
+            StaffAct::Note(_) => None,
+            StaffAct::Take => Some(Happening::Taken(who.clone())),
+            StaffAct::Assign(to) => Some(Happening::Assigned(to.clone())),
+            StaffAct::Close(_) => Some(Happening::Closed(who.clone())),
+            StaffAct::Reopen => Some(Happening::Reopened),
+        };
+        if let Some(happening) = happening {
+            match h.record(lifecycle::apply(case, &happening, self.rules(), now), actor(), source) {
+                Err(Refusal::NotOpen) => {
                     h.staff.push(self.staff_text(r, "staff-case-closed", vec![]));
                     return Ok(h);
                 }
-                let mut u = CaseUpdate::of(r, at_ms);
-                if case.assignee.is_none() {
-                    u.assignee = Some(Some(who.clone()));
-                    h.event(r, at_ms, actor(), source, EventKind::Taken).status = Some(Status::Assigned);
+                Err(Refusal::TakenBy(other)) => {
+                    h.staff.push(self.staff_text(r, "staff-already-taken", vec![("name", Arg::Text(other.name))]));
+                    return Ok(h);
                 }
-                u.status = Some(Status::Waiting);
-                if case.answered_ms.is_none() {
-                    u.answered_ms = Some(Some(at_ms));
-                }
-                u.relay = Some(true);
-                // A staff member is talking with the citizen from now on (`CaseSettings::talk`).
-                u.talked_ms = Some(Some(at_ms));
-                h.update(u);
+                Err(_) => return Ok(h),
+                Ok(()) => {}
+            }
+        }
+        match act {
+            StaffAct::Reply(_) | StaffAct::Attachment(_) => {
                 let reference = Arg::Text(self.show(r));
                 let (text, shown) = match &act {
                     StaffAct::Attachment(what) => {
@@ -342,9 +380,7 @@ impl Assistant {
                     }
                     _ => unreachable!("only answers come here"),
                 };
-                let e = h.event(r, at_ms, actor(), source, EventKind::Reply);
-                e.status = Some(Status::Waiting);
-                e.body = Some(text.clone());
+                h.body(EventKind::Reply, text.clone());
                 h.citizen.push(self.to_citizen(case, shown));
                 if source != Source::StaffGroup {
                     // Staff in the group saw it written there; elsewhere, the topic is told.
@@ -357,55 +393,18 @@ impl Assistant {
                 }
             }
             StaffAct::Note(text) => {
-                h.event(r, at_ms, actor(), source, EventKind::Note).body = Some(text);
+                h.event(r, now.timestamp_millis(), actor(), source, EventKind::Note).body = Some(text);
                 h.staff.push(self.staff_text(r, "staff-note-saved", vec![]));
             }
-            StaffAct::Take => match &case.assignee {
-                Some(a) if a.id != who.id && case.status.is_open() => {
-                    h.staff.push(self.staff_text(r, "staff-already-taken", vec![("name", Arg::Text(a.name.clone()))]));
-                }
-                _ => {
-                    let mut u = CaseUpdate::of(r, at_ms);
-                    u.assignee = Some(Some(who.clone()));
-                    let e = h.event(r, at_ms, actor(), source, EventKind::Taken);
-                    if matches!(case.status, Status::New | Status::Reopened) {
-                        u.status = Some(Status::Assigned);
-                        e.status = Some(Status::Assigned);
-                    }
-                    h.update(u);
-                    h.staff.push(self.staff_text(r, "staff-taken", vec![("name", name())]));
-                }
-            },
+            StaffAct::Take => h.staff.push(self.staff_text(r, "staff-taken", vec![("name", name())])),
             StaffAct::Assign(to) => {
-                let mut u = CaseUpdate::of(r, at_ms);
-                u.assignee = Some(Some(to.clone()));
-                let e = h.event(r, at_ms, actor(), source, EventKind::Taken);
-                e.body = Some(to.name.clone());
-                if matches!(case.status, Status::New | Status::Reopened) {
-                    u.status = Some(Status::Assigned);
-                    e.status = Some(Status::Assigned);
-                }
-                h.update(u);
+                h.body(EventKind::Taken, to.name.clone());
                 h.staff.push(self.staff_text(r, "staff-taken", vec![("name", Arg::Text(to.name))]));
             }
             StaffAct::Close(note) => {
-                if !case.status.is_open() {
-                    h.staff.push(self.staff_text(r, "staff-case-closed", vec![]));
-                    return Ok(h);
+                if let Some(note) = &note {
+                    h.body(EventKind::Closed, note.clone());
                 }
-                let mut u = CaseUpdate::of(r, at_ms);
-                u.status = Some(Status::Resolved);
-                u.resolved_ms = Some(Some(at_ms));
-                u.relay = Some(true);
-                u.acked = Some(false);
-                if case.assignee.is_none() {
-                    u.assignee = Some(Some(who.clone()));
-                    h.event(r, at_ms, actor(), source, EventKind::Taken);
-                }
-                h.update(u);
-                let e = h.event(r, at_ms, actor(), source, EventKind::Closed);
-                e.status = Some(Status::Resolved);
-                e.body = note.clone();
                 let closed = msg(
                     "case-closed",
                     vec![("ref", Arg::Text(self.show(r))), ("days", Arg::Number(self.cases.reopen_days as f64))],
@@ -428,23 +427,7 @@ impl Assistant {
                 h.citizen.push(told);
                 h.staff.push(StaffPost::Text { case: r, text: post, buttons: vec![] });
             }
-            StaffAct::Reopen => {
-                if case.status.is_open() {
-                    return Ok(h);
-                }
-                let due = self.cases.hours.add_working_time(now, self.cases.due).timestamp_millis();
-                let mut u = CaseUpdate::of(r, at_ms);
-                u.status = Some(Status::Reopened);
-                u.resolved_ms = Some(None);
-                u.closed_ms = Some(None);
-                u.answered_ms = Some(None);
-                u.overdue_ms = Some(None);
-                u.due_ms = Some(due);
-                u.relay = Some(true);
-                h.update(u);
-                h.event(r, at_ms, actor(), source, EventKind::Reopened).status = Some(Status::Reopened);
-                h.staff.push(self.staff_text(r, "staff-reopened", vec![("name", name())]));
-            }
+            StaffAct::Reopen => h.staff.push(self.staff_text(r, "staff-reopened", vec![("name", name())])),
         }
         Ok(h)
     }
@@ -456,13 +439,10 @@ impl Assistant {
         let at_ms = now.timestamp_millis();
         let window = Duration::days(self.cases.reopen_days).num_milliseconds();
         for case in self.store.cases_to_sweep(at_ms, at_ms - window).await? {
-            if case.status == Status::Resolved {
-                self.close_for_good(&case, now, Actor::System, &mut h);
-            } else {
-                let mut u = CaseUpdate::of(case.reference, at_ms);
-                u.overdue_ms = Some(Some(at_ms));
-                h.update(u);
-                h.event(case.reference, at_ms, Actor::System, Source::System, EventKind::Overdue);
+            let step = lifecycle::apply(&case, &Happening::Swept, self.rules(), now);
+            let flagged =
+                matches!(&step, Step::Changed { events, .. } if events.iter().any(|(k, _)| *k == EventKind::Overdue));
+            if h.record(step, Actor::System, Source::System).is_ok() && flagged {
                 let due = Arg::Text(self.when(self.cases.staff_lang, at(case.due_ms)));
                 h.staff.push(self.staff_text(case.reference, "staff-overdue", vec![("due", due)]));
             }

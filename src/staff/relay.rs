@@ -16,10 +16,11 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 use super::cases::{Actor, Case, EventKind, Source, Status};
 use super::desk::{Handled, StaffPost, at, clip, describe_for_staff};
+use super::lifecycle::{self, Happening, Step};
 use crate::channels::{Assistant, Draft, Outgoing, Part, describe, msg};
 use crate::engine::decide::{Decision, decide};
 use crate::engine::{Arg, Input, Session, StepKind};
@@ -151,19 +152,13 @@ impl Assistant {
         let at_ms = now.timestamp_millis();
         let body = describe_for_staff(input);
         if case.status == Status::Resolved {
-            let window = Duration::days(self.cases.reopen_days).num_milliseconds();
-            if case.resolved_ms.is_some_and(|r| at_ms - r <= window) {
-                let due = self.cases.hours.add_working_time(now, self.cases.due).timestamp_millis();
-                let mut u = CaseUpdate::of(case.reference, at_ms);
-                u.status = Some(Status::Reopened);
-                u.resolved_ms = Some(None);
-                u.answered_ms = Some(None);
-                u.overdue_ms = Some(None);
-                u.due_ms = Some(due);
-                u.acked = Some(true);
-                handled.update(u);
-                handled.event(case.reference, at_ms, Actor::Citizen, Source::Chat, EventKind::Reopened).status =
-                    Some(Status::Reopened);
+            let step = lifecycle::apply(case, &Happening::CitizenWrote, self.rules(), now);
+            let follow_up = matches!(step, Step::FollowUp { .. });
+            // Either way the step changes the case: reopened by the citizen, or closed for good
+            // by the bot for a follow-up case.
+            let (actor, source) = if follow_up { (Actor::Bot, Source::System) } else { (Actor::Citizen, Source::Chat) };
+            let _ = handled.record(step, actor, source);
+            if !follow_up {
                 handled.event(case.reference, at_ms, Actor::Citizen, Source::Chat, EventKind::Message).body =
                     Some(body);
                 handled.staff.push(self.staff_text(case.reference, "staff-reopened-by-citizen", vec![]));
@@ -172,7 +167,6 @@ impl Assistant {
                 let text = msg("case-reopened", vec![("ref", Arg::Text(self.show(case.reference)))]);
                 handled.citizen.push(self.to_citizen(case, text));
             } else {
-                self.close_for_good(case, now, Actor::Bot, handled);
                 let slots = BTreeMap::new();
                 let new = self
                     .open_case(

@@ -1,13 +1,11 @@
 //! Cases in SQL: reading them, and the writes the writer task applies in a turn's transaction.
 
-use std::collections::BTreeMap;
-
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use super::{Store, StoreError};
-use crate::engine::Slot;
 use crate::lang::Lang;
+pub use crate::staff::cases::CaseUpdate;
 use crate::staff::cases::{Actor, Case, CaseRef, Event, EventKind, Source, Staffer, Status};
 
 /// A change to cases, committed with the turn or action that decided it.
@@ -19,34 +17,6 @@ pub enum CaseWrite {
     Update(CaseUpdate),
     /// An entry of its history.
     Event(Event),
-}
-
-/// The fields of a case to change; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CaseUpdate {
-    pub case: Option<CaseRef>,
-    pub at_ms: i64,
-    pub status: Option<Status>,
-    pub assignee: Option<Option<Staffer>>,
-    pub thread: Option<Option<i64>>,
-    pub relay: Option<bool>,
-    pub acked: Option<bool>,
-    pub due_ms: Option<i64>,
-    pub answered_ms: Option<Option<i64>>,
-    /// When staff last wrote to the citizen.
-    pub talked_ms: Option<Option<i64>>,
-    pub resolved_ms: Option<Option<i64>>,
-    pub closed_ms: Option<Option<i64>>,
-    pub overdue_ms: Option<Option<i64>>,
-    pub rating: Option<i64>,
-    pub slots: Option<BTreeMap<String, Slot>>,
-    pub summary: Option<String>,
-}
-
-impl CaseUpdate {
-    pub fn of(case: CaseRef, at_ms: i64) -> CaseUpdate {
-        CaseUpdate { case: Some(case), at_ms, ..CaseUpdate::default() }
-    }
 }
 
 /// What to list: all cases, or those of one status.

@@ -25,14 +25,13 @@ use super::extract::{Language, Staff};
 use crate::channels::Assistant;
 use crate::engine::Msg;
 use crate::lang::Lang;
-use crate::staff::calendar::local_time;
 use crate::staff::cases::Case;
 use crate::store::Role;
 
 /// A time in Sofia, to the minute.
-fn time(ms: i64) -> String {
+fn time(a: &Assistant, ms: i64) -> String {
     let at = DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default();
-    local_time(at).format("%Y-%m-%d %H:%M").to_string()
+    a.locales.calendar.local_time(at).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// A Fluent text of the console.
@@ -105,8 +104,8 @@ fn case_value(a: &Assistant, case: &Case, lang: Lang, now_ms: i64) -> Value {
         topic => a.topic_title(&case.topic),
         lang => case.lang.code(),
         district => district,
-        opened => time(case.opened_ms),
-        due => time(case.due_ms),
+        opened => time(a, case.opened_ms),
+        due => time(a, case.due_ms),
         overdue => case.is_overdue(now_ms),
         assignee => case.assignee.as_ref().map_or(String::new(), |s| s.name.clone()),
         summary => case.summary.chars().take(120).collect::<String>(),

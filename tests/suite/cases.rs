@@ -11,7 +11,9 @@ use sofia_bot::staff::cases::{Actor, Case, EventKind, Source, Staffer, Status};
 use sofia_bot::staff::desk::{StaffAct, StaffPost};
 use sofia_bot::store::Finish;
 
-use crate::support::{TempDb, assistant};
+use sofia_bot::i18n::Locales;
+
+use crate::support::{TempDb, assistant, root};
 
 /// An instant written with its Sofia offset.
 fn at(text: &str) -> DateTime<Utc> {
@@ -79,6 +81,29 @@ async fn on_christmas_eve_staff_are_back_after_the_moved_holiday() {
     let a = assistant(&db).await;
     let said = say(&a, "1", "/human", at("2026-12-24T10:00+02:00")).await.join("\n");
     assert!(said.contains("вторник, 29.12, 09:00"), "{said}");
+}
+
+#[tokio::test]
+async fn a_day_off_decreed_in_the_calendar_file_moves_a_cases_due_time() {
+    // Saturday 28 November 2026: due Monday 30 November at 17:30, unless that Monday is off.
+    let saturday = at("2026-11-28T12:00+02:00");
+    let db = TempDb::new();
+    let a = assistant(&db).await;
+    say(&a, "1", "/human", saturday).await;
+    assert_eq!(only_case(&a, "1").await.due_ms, at("2026-11-30T17:30+02:00").timestamp_millis());
+
+    let content = tempfile::tempdir().unwrap();
+    crate::lint::copy_dir(&root().join("locales"), content.path());
+    let calendar = content.path().join(sofia_bot::calendar::CALENDAR_FILE);
+    let text = std::fs::read_to_string(&calendar).unwrap();
+    let decree = "[[day_off]]\ndate = \"2026-11-30\"\nname = \"A decreed day off\"\nsource = \"a test decree\"\n";
+    std::fs::write(&calendar, format!("{text}\n{decree}")).unwrap();
+    let db = TempDb::new();
+    let mut a = assistant(&db).await;
+    a.locales = Locales::load(content.path()).expect("the content with the decree loads");
+    let said = say(&a, "1", "/human", saturday).await.join("\n");
+    assert!(said.contains("вторник, 01.12, 09:00"), "staff are back on Tuesday: {said}");
+    assert_eq!(only_case(&a, "1").await.due_ms, at("2026-12-01T17:30+02:00").timestamp_millis());
 }
 
 #[tokio::test]

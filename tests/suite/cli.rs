@@ -159,3 +159,26 @@ fn staff_find_export_and_erase_a_citizens_data_and_each_is_audited() {
     assert!(run(&db, &["purge", "--dry-run"]).starts_with("would remove 0 rows"));
     assert!(run(&db, &["purge"]).starts_with("removed 0 rows"));
 }
+
+#[test]
+fn the_bot_refuses_to_start_with_a_calendar_that_does_not_read() {
+    let content = tempfile::tempdir().unwrap();
+    crate::lint::copy_dir(&root().join("locales"), content.path());
+    let calendar = content.path().join(sofia_bot::calendar::CALENDAR_FILE);
+    let text = std::fs::read_to_string(&calendar).unwrap();
+    std::fs::write(&calendar, text.replacen("easter = \"orthodox\"", "easter = \"julian\"", 1)).unwrap();
+    let db = TempDb::new();
+    let out = Command::new(env!("CARGO_BIN_EXE_sofia-bot"))
+        .current_dir(root())
+        .arg("--locales")
+        .arg(content.path())
+        .args(["chat", "--json", "--db"])
+        .arg(db.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "it started: {stderr}");
+    let line = text.lines().position(|l| l.starts_with("easter =")).unwrap() + 1;
+    assert!(stderr.contains(&format!("calendar.toml:{line}: easter \"julian\" is not")), "{stderr}");
+}

@@ -86,6 +86,18 @@ fn at(t: &Throwaway, file: &str, text: &str) -> String {
 }
 
 #[test]
+fn a_calendar_that_does_not_read_is_reported_at_file_and_line() {
+    let t = Throwaway::new();
+    t.edit("locales/calendar.toml", "date = \"05-06\"", "date = \"05-32\"");
+    t.edit("locales/calendar.toml", "time_zone = \"Europe/Sofia\"", "time_zone = \"Europe/Sofija\"");
+    let problems = t.problems();
+    let date = at(&t, "locales/calendar.toml", "05-32");
+    let zone = at(&t, "locales/calendar.toml", "Europe/Sofija");
+    assert!(problems.iter().any(|p| p.starts_with(&date) && p.contains("not a month and day")), "{problems:#?}");
+    assert!(problems.iter().any(|p| p.starts_with(&zone) && p.contains("not an IANA time zone")), "{problems:#?}");
+}
+
+#[test]
 fn a_not_confirmed_value_in_a_message_is_reported_at_file_and_line() {
     let t = Throwaway::new();
     t.edit(

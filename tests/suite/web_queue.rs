@@ -79,7 +79,7 @@ async fn the_dashboard_counts_days_and_figures_in_sql() {
     assert!(figures.median_first_answer_ms.is_some_and(|ms| ms < 60_000));
     let dash = send(&c, get("/dashboard", &sup)).await;
     assert!(dash.body.contains("<dd>0 min</dd>") && dash.body.contains("<dd>100%</dd>"), "{}", dash.body);
-    let today = sofia_bot::staff::calendar::local_time(now).format("%Y-%m-%d").to_string();
+    let today = a.locales.calendar.local_time(now).format("%Y-%m-%d").to_string();
     let row = dash.body.split("<tr>").find(|r| r.contains(&today)).expect("today's row");
     assert!(row.contains("<td>3</td><td>1</td>"), "three opened, one closed today: {row}");
 }

@@ -4,8 +4,9 @@
 
 use chrono::Datelike;
 use serde_json::Value;
-use sofia_bot::staff::calendar::{WorkingHours, local_time};
+use sofia_bot::calendar::{CALENDAR_FILE, Calendar};
 use sofia_bot::staff::cases::{Actor, Case, CaseSettings, EventKind, Status};
+use sofia_bot::staff::hours::WorkingHours;
 use sofia_bot::store::Store;
 use sofia_devkit::fake::{Citizen, FakeBotApi, StaffMember};
 
@@ -16,7 +17,8 @@ pub const GROUP: i64 = -1_001_234_567_890;
 /// Working hours on a weekday that is not today, so that it is outside them now, whatever
 /// day the test runs.
 pub fn closed_today() -> CaseSettings {
-    let today = local_time(chrono::Utc::now()).weekday().num_days_from_monday();
+    let sofia = Calendar::load(&root().join("locales").join(CALENDAR_FILE)).expect("the calendar");
+    let today = sofia.local_time(chrono::Utc::now()).weekday().num_days_from_monday();
     let day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][((today + 3) % 7) as usize];
     let hours = WorkingHours::parse(&format!("{day} 09:00-17:30")).expect("hours");
     CaseSettings { hours, staff_group: Some(GROUP), ..CaseSettings::default() }

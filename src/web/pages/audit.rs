@@ -27,13 +27,13 @@ pub async fn audit(
                 Actor::Staff(s) => format!("{} ({})", s.name, s.id),
                 other => other.code().to_string(),
             };
-            context! { at => time(e.at_ms), who, reference => a.cases.show(e.case), kind => e.kind.code(), source => e.source.code() }
+            context! { at => time(a, e.at_ms), who, reference => a.cases.show(e.case), kind => e.kind.code(), source => e.source.code() }
         })
         .collect();
     let requests: Vec<Value> = requests
         .iter()
         .rev()
-        .map(|r| context! { at => time(r.at_ms), actor => r.actor.clone(), action => r.action.clone(), subject => r.subject.clone(), detail => r.detail.clone() })
+        .map(|r| context! { at => time(a, r.at_ms), actor => r.actor.clone(), action => r.action.clone(), subject => r.subject.clone(), detail => r.detail.clone() })
         .collect();
     render(&c, "audit.html", lang, Some(&staff), context! { actions, requests })
 }

@@ -79,7 +79,7 @@ async fn show(
         .iter()
         .map(|l| {
             let who = who_wrote(l.incoming, &l.kind);
-            context! { who, label => text(c, lang, &format!("web-from-{who}")), at => time(l.at_ms), body => l.body.clone() }
+            context! { who, label => text(c, lang, &format!("web-from-{who}")), at => time(a, l.at_ms), body => l.body.clone() }
         })
         .collect();
     let slots: Vec<Value> = case
@@ -109,7 +109,7 @@ async fn show(
                 other => text(c, lang, &format!("web-actor-{}", other.code())),
             };
             context! {
-                at => time(e.at_ms), kind => e.kind.code(), who, source => e.source.code(),
+                at => time(a, e.at_ms), kind => e.kind.code(), who, source => e.source.code(),
                 status => e.status.map(|s| s.code()), body => e.body.clone(),
             }
         })

@@ -11,8 +11,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use minijinja::{Value, context};
 
 use super::render;
+use crate::calendar::Calendar;
 use crate::privacy::redact::{PublicNumbers, redact};
-use crate::staff::calendar::{local_time, utc_offset};
 use crate::web::Console;
 use crate::web::error::WebError;
 use crate::web::extract::{Language, Supervisor};
@@ -22,22 +22,16 @@ use crate::web::form::Query;
 const DAYS: i64 = 30;
 const MAX_DAYS: i64 = 366;
 
-/// When a day starts in Sofia, in milliseconds since the epoch. Sofia changes its clocks at
-/// 01:00 UTC, never near local midnight, so the offset three hours before is the day's.
-fn day_start_ms(day: NaiveDate) -> i64 {
-    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let offset = utc_offset(midnight.and_utc() - Duration::hours(3));
-    (midnight.and_utc() - Duration::seconds(i64::from(offset.local_minus_utc()))).timestamp_millis()
-}
-
-/// The last `n` days in Sofia, newest first: (name, start, end).
-fn last_days(now: DateTime<Utc>, n: i64) -> Vec<(String, i64, i64)> {
-    let today = local_time(now).date();
+/// The last `n` days in the city, newest first: (name, start, end), each day from its local
+/// midnight (a day the clocks move is 23 or 25 hours long).
+fn last_days(calendar: &Calendar, now: DateTime<Utc>, n: i64) -> Vec<(String, i64, i64)> {
+    let today = calendar.local_time(now).date();
+    let start = |day: NaiveDate| calendar.day_start(day).timestamp_millis();
     (0..n)
         .filter_map(|back| today.checked_sub_signed(Duration::days(back)))
         .map(|day| {
             let next = day.succ_opt().unwrap_or(day);
-            (day.format("%Y-%m-%d").to_string(), day_start_ms(day), day_start_ms(next))
+            (day.format("%Y-%m-%d").to_string(), start(day), start(next))
         })
         .collect()
 }
@@ -50,7 +44,7 @@ pub async fn dashboard(
 ) -> Result<Response, WebError> {
     let a = &c.assistant;
     let days: i64 = q.get("days").and_then(|d| d.parse().ok()).unwrap_or(DAYS).clamp(1, MAX_DAYS);
-    let range = last_days(Utc::now(), days);
+    let range = last_days(&a.locales.calendar, Utc::now(), days);
     let (per_day, figures, missed) =
         tokio::try_join!(a.store.cases_per_day(&range), a.store.figures(), a.store.missed_texts(20))?;
     let per_day: Vec<Value> = per_day
@@ -81,17 +75,12 @@ mod tests {
 
     #[test]
     fn a_sofia_day_starts_at_local_midnight_in_winter_and_in_summer() {
-        let winter = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
-        assert_eq!(
-            day_start_ms(winter),
-            DateTime::parse_from_rfc3339("2026-01-14T22:00:00Z").unwrap().timestamp_millis()
-        );
-        let summer = NaiveDate::from_ymd_opt(2026, 7, 15).unwrap();
-        assert_eq!(
-            day_start_ms(summer),
-            DateTime::parse_from_rfc3339("2026-07-14T21:00:00Z").unwrap().timestamp_millis()
-        );
-        let days = last_days(DateTime::parse_from_rfc3339("2026-03-29T12:00:00Z").unwrap().into(), 2);
+        let sofia = crate::calendar::tests::sofia();
+        let days = last_days(&sofia, DateTime::parse_from_rfc3339("2026-01-15T12:00:00Z").unwrap().into(), 1);
+        assert_eq!(days[0].1, DateTime::parse_from_rfc3339("2026-01-14T22:00:00Z").unwrap().timestamp_millis());
+        let days = last_days(&sofia, DateTime::parse_from_rfc3339("2026-07-15T12:00:00Z").unwrap().into(), 1);
+        assert_eq!(days[0].1, DateTime::parse_from_rfc3339("2026-07-14T21:00:00Z").unwrap().timestamp_millis());
+        let days = last_days(&sofia, DateTime::parse_from_rfc3339("2026-03-29T12:00:00Z").unwrap().into(), 2);
         assert_eq!(days[0].0, "2026-03-29");
         assert_eq!(days[0].2 - days[0].1, 23 * 3_600_000, "the day clocks go forward is 23 hours");
         assert_eq!(days[1].2, days[0].1);
