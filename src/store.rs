@@ -28,17 +28,8 @@ pub use cases::{CaseFilter, CaseUpdate, CaseWrite};
 pub use console::{Canned, DayCount, Figures, QueueFilter, Role, StaffUser, WebSession};
 pub use privacy::{Audit, Cutoffs, Purged};
 
-/// The numbered migrations, embedded so that the binary runs from any folder.
-const MIGRATIONS: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/0001_init.sql")),
-    (2, include_str!("../migrations/0002_telegram.sql")),
-    (3, include_str!("../migrations/0003_cases.sql")),
-    (4, include_str!("../migrations/0004_privacy.sql")),
-    (5, include_str!("../migrations/0005_console.sql")),
-    (6, include_str!("../migrations/0006_console_queue.sql")),
-    (7, include_str!("../migrations/0007_staff_talk.sql")),
-    (8, include_str!("../migrations/0008_outbox_message.sql")),
-];
+/// The numbered migrations of `migrations/`, embedded so that the binary runs from any folder.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// At most this many writes share one transaction.
 const MAX_GROUP: usize = 256;
 
@@ -48,6 +39,8 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("the store's writer has stopped")]
     WriterGone,
+    #[error("migrating the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
 impl StoreError {
@@ -67,7 +60,7 @@ impl StoreError {
                 let text = e.to_string();
                 PASSING.iter().any(|p| text.contains(p))
             }
-            StoreError::WriterGone => false,
+            StoreError::WriterGone | StoreError::Migrate(_) => false,
         }
     }
 }
@@ -279,8 +272,14 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the database file, applies migrations and starts the writer.
     pub async fn open(path: &Path, durability: Durability) -> Result<Store, StoreError> {
-        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
-            .create_if_missing(true)
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?.create_if_missing(true);
+        Store::connect(options, durability).await
+    }
+
+    /// Opens the database `options` name (a file, or `#[sqlx::test]`'s), with the store's own
+    /// settings on top: WAL, the durability asked for, foreign keys, secure deletion.
+    pub async fn connect(options: SqliteConnectOptions, durability: Durability) -> Result<Store, StoreError> {
+        let options = options
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(match durability {
                 Durability::Full => SqliteSynchronous::Full,
@@ -586,27 +585,40 @@ fn line_of(r: &sqlx::sqlite::SqliteRow) -> Line {
 }
 
 async fn migrate(conn: &mut SqliteConnection) -> Result<(), StoreError> {
-    sqlx::query(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_ms BIGINT NOT NULL)",
-    )
-    .execute(&mut *conn)
-    .await?;
-    for (version, sql) in MIGRATIONS {
-        let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = ?")
-            .bind(version)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if done.is_some() {
-            continue;
-        }
-        let mut tx = conn.begin().await?;
-        sqlx::raw_sql(sql).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO schema_migrations (version, applied_ms) VALUES (?, ?)")
-            .bind(version)
-            .bind(chrono::Utc::now().timestamp_millis())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+    adopt_old_migrations(conn).await?;
+    MIGRATOR.run(&mut *conn).await?;
+    Ok(())
+}
+
+/// A database made before the store used `sqlx::migrate!` listed its migrations in a table of
+/// its own, `schema_migrations`. They are the same files: each one it lists is recorded as
+/// applied in sqlx's table, with the embedded file's checksum, and the old table goes, in one
+/// transaction. A database that has sqlx's table already is left alone.
+async fn adopt_old_migrations(conn: &mut SqliteConnection) -> Result<(), StoreError> {
+    use sqlx::migrate::Migrate;
+    let exists = |name: &'static str| {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?").bind(name)
+    };
+    if exists("schema_migrations").fetch_one(&mut *conn).await? == 0
+        || exists("_sqlx_migrations").fetch_one(&mut *conn).await? > 0
+    {
+        return Ok(());
     }
+    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations").fetch_all(&mut *conn).await?;
+    let mut tx = conn.begin().await?;
+    tx.ensure_migrations_table().await?;
+    for m in MIGRATOR.iter().filter(|m| applied.contains(&m.version)) {
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+             VALUES (?, ?, TRUE, ?, 0)",
+        )
+        .bind(m.version)
+        .bind(m.description.as_ref())
+        .bind(m.checksum.as_ref())
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("DROP TABLE schema_migrations").execute(&mut *tx).await?;
+    tx.commit().await?;
     Ok(())
 }

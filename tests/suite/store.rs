@@ -1,20 +1,27 @@
-//! The store on a real SQLite file: turns commit whole, sessions survive a restart, and
-//! cases are kept with what the flow collected.
+//! The store on a real SQLite file: turns commit whole, sessions survive a restart, cases are
+//! kept with what the flow collected, and a database of the old migration runner is adopted.
+//! A test on a fresh database takes it from `#[sqlx::test]` (a file under target/sqlx/, the
+//! migrations of `migrations/` applied); a test that restarts uses a file of its own.
 
 use sofia_bot::channels::console::CHANNEL;
 use sofia_bot::engine::Input;
-use sofia_bot::store::{Durability, Line, Store, TurnRecord};
+use sofia_bot::store::{Durability, Line, MIGRATOR, Store, TurnRecord};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
-use crate::support::{TempDb, assistant};
+use crate::support::{TempDb, assistant, assistant_on};
+
+/// The store over `#[sqlx::test]`'s database.
+async fn store(options: SqliteConnectOptions) -> Store {
+    Store::connect(options, Durability::Normal).await.expect("the store opens")
+}
 
 fn text(t: &str) -> Input {
     Input::from_text(t)
 }
 
-#[tokio::test]
-async fn a_turn_stores_the_session_and_both_sides_of_the_transcript() {
-    let db = TempDb::new();
-    let a = assistant(&db).await;
+#[sqlx::test]
+async fn a_turn_stores_the_session_and_both_sides_of_the_transcript(_: SqlitePoolOptions, db: SqliteConnectOptions) {
+    let a = assistant_on(store(db).await);
     let out = a.handle(CHANNEL, "7", text("/start"), None, chrono::Utc::now()).await.unwrap();
     assert!(!out.is_empty());
     let lines = a.store.transcript(CHANNEL, "7").await.unwrap();
@@ -45,10 +52,9 @@ async fn a_half_filled_form_survives_a_restart() {
     assert_eq!(session.at.as_ref().map(|t| t.step.as_str()), before.step.as_deref());
 }
 
-#[tokio::test]
-async fn an_escalation_is_stored_with_its_topic_and_language() {
-    let db = TempDb::new();
-    let a = assistant(&db).await;
+#[sqlx::test]
+async fn an_escalation_is_stored_with_its_topic_and_language(_: SqlitePoolOptions, db: SqliteConnectOptions) {
+    let a = assistant_on(store(db).await);
     a.handle(CHANNEL, "9", text("/human"), None, chrono::Utc::now()).await.unwrap();
     let cases = a.store.chat_cases(CHANNEL, "9").await.unwrap();
     assert_eq!(cases.len(), 1);
@@ -58,10 +64,9 @@ async fn an_escalation_is_stored_with_its_topic_and_language() {
     assert_eq!(cases[0].status, sofia_bot::staff::cases::Status::New);
 }
 
-#[tokio::test]
-async fn many_concurrent_turns_all_commit() {
-    let db = TempDb::new();
-    let store = Store::open(&db.path(), Durability::Normal).await.unwrap();
+#[sqlx::test]
+async fn many_concurrent_turns_all_commit(_: SqlitePoolOptions, db: SqliteConnectOptions) {
+    let store = store(db).await;
     let mut tasks = Vec::new();
     for chat in 0..50 {
         let s = store.clone();
@@ -98,10 +103,12 @@ async fn many_concurrent_turns_all_commit() {
     }
 }
 
-#[tokio::test]
-async fn a_session_from_an_older_format_becomes_an_apology_and_a_fresh_start() {
-    let db = TempDb::new();
-    let a = assistant(&db).await;
+#[sqlx::test]
+async fn a_session_from_an_older_format_becomes_an_apology_and_a_fresh_start(
+    _: SqlitePoolOptions,
+    db: SqliteConnectOptions,
+) {
+    let a = assistant_on(store(db).await);
     let old = TurnRecord {
         channel: CHANNEL.into(),
         chat: "5".into(),
@@ -117,10 +124,9 @@ async fn a_session_from_an_older_format_becomes_an_apology_and_a_fresh_start() {
     assert!(!stored.recovering);
 }
 
-#[tokio::test]
-async fn chats_that_blocked_the_bot_are_listed_until_they_write_again() {
-    let db = TempDb::new();
-    let a = assistant(&db).await;
+#[sqlx::test]
+async fn chats_that_blocked_the_bot_are_listed_until_they_write_again(_: SqlitePoolOptions, db: SqliteConnectOptions) {
+    let a = assistant_on(store(db).await);
     let store = &a.store;
     let finish = |chat: &str, active| sofia_bot::store::Finish {
         channel: "telegram".into(),
@@ -138,4 +144,44 @@ async fn chats_that_blocked_the_bot_are_listed_until_they_write_again() {
 
     store.finish(None, finish("12", true)).await.unwrap();
     assert_eq!(store.inactive_chats("telegram").await.unwrap(), ["13"]);
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_database_of_the_old_migration_runner_is_adopted_without_running_a_migration_again(
+    _: SqlitePoolOptions,
+    db: SqliteConnectOptions,
+) {
+    use sqlx::{Connection, Executor};
+    // What the store's own runner left: the migrations applied, and its table listing them.
+    let mut old = sqlx::SqliteConnection::connect_with(&db.clone().create_if_missing(true)).await.unwrap();
+    old.execute("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_ms BIGINT NOT NULL)")
+        .await
+        .unwrap();
+    for m in MIGRATOR.iter() {
+        sqlx::raw_sql(m.sql.as_ref()).execute(&mut old).await.unwrap();
+        sqlx::query("INSERT INTO schema_migrations VALUES (?, 1)").bind(m.version).execute(&mut old).await.unwrap();
+    }
+    sqlx::query("INSERT INTO sessions (channel, chat, data, updated_ms) VALUES ('test', '1', '{}', 1)")
+        .execute(&mut old)
+        .await
+        .unwrap();
+    old.close().await.unwrap();
+
+    // Opening it twice: the first adopts, the second finds nothing to do.
+    for _ in 0..2 {
+        let store = store(db.clone()).await;
+        assert_eq!(store.load_session("test", "1").await.unwrap().as_deref(), Some("{}"), "the data stays");
+        store.close().await;
+    }
+    let mut conn = sqlx::SqliteConnection::connect_with(&db).await.unwrap();
+    let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(versions, MIGRATOR.iter().map(|m| m.version).collect::<Vec<_>>());
+    let old_table: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE name = 'schema_migrations'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(old_table, 0, "the old runner's table is gone");
 }

@@ -45,7 +45,11 @@ impl TempDb {
 
 /// The real assistant over a fresh database file.
 pub async fn assistant(db: &TempDb) -> Assistant {
-    let store = Store::open(&db.path(), Durability::Full).await.expect("the store opens");
+    assistant_on(Store::open(&db.path(), Durability::Full).await.expect("the store opens"))
+}
+
+/// The real assistant over a store opened by the test (`#[sqlx::test]`'s database).
+pub fn assistant_on(store: Store) -> Assistant {
     let flows = load_flows(&root().join("dialogs"), Settings::default()).expect("dialogs load");
     let locales = Locales::load(&root().join("locales")).expect("locales load");
     Assistant { flows, locales, store, cases: Default::default(), privacy: Default::default() }
