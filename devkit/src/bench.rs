@@ -14,7 +14,9 @@ use sofia_bot::channels::telegram::{self, Settings};
 use sofia_bot::engine::Flows;
 use sofia_bot::i18n::Locales;
 use sofia_bot::lang::Lang;
-use sofia_bot::store::{Durability, Store};
+use sofia_bot::staff::cases::{Source, Staffer};
+use sofia_bot::staff::desk::StaffAct;
+use sofia_bot::store::{CaseFilter, Durability, Finish, Store};
 
 use crate::fake::{Citizen, FakeBotApi};
 use crate::plans::{Act, Planned, Planner, push_input};
@@ -97,6 +99,7 @@ pub async fn run(
         );
         print_latency(all, elapsed);
     }
+    console_answers(&fake, &assistant, 100).await?;
     let refused = fake.violations();
     println!(
         "requests Telegram would refuse: {}; button presses left unanswered: {}",
@@ -111,6 +114,42 @@ pub async fn run(
     served.await??;
     store.close().await;
     let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Staff answer up to `n` open cases one after another as the web console does (the desk's
+/// action, committed to the outbox with the wake for this process's sender), each timed from
+/// the commit's start to the fake Bot API receiving the answer for the citizen.
+async fn console_answers(fake: &Arc<FakeBotApi>, assistant: &Assistant, n: usize) -> anyhow::Result<()> {
+    let filter = CaseFilter { open_only: true, limit: Some(n as i64), ..CaseFilter::default() };
+    let cases = assistant.store.cases(&filter).await?;
+    let staffer = Staffer { id: "web:bench".into(), name: "bench".into() };
+    let mut all = Vec::with_capacity(cases.len());
+    let started = Instant::now();
+    for case in &cases {
+        let chat: i64 = case.chat.parse()?;
+        // The fake keeps no request list in a benchmark: the chat's requests are tapped.
+        let mut taps = fake.tap(chat);
+        let start = Instant::now();
+        let now = chrono::Utc::now();
+        let act = StaffAct::Reply("Проверяваме и ще ви пишем.".into());
+        let handled = assistant.staff_act(case, &staffer, Source::Console, act, now).await?;
+        let mut finish = Finish { at_ms: now.timestamp_millis(), external: true, ..Finish::default() };
+        let record = assistant.staff_record(case, handled, &mut finish, now);
+        assistant.store.finish(Some(record), finish).await?;
+        loop {
+            let r = tokio::time::timeout(Duration::from_secs(10), taps.recv())
+                .await
+                .map_err(|_| anyhow::anyhow!("a console answer did not reach chat {chat} in 10 s"))?
+                .ok_or_else(|| anyhow::anyhow!("the fake server stopped"))?;
+            if r.method == "sendMessage" && r.status == 200 {
+                break;
+            }
+        }
+        all.push(start.elapsed());
+    }
+    println!("console answers, one at a time, to {} open cases (the console's path, in this process):", all.len());
+    print_spread(&mut all, started.elapsed(), "answers", "commit-to-Bot-API");
     Ok(())
 }
 
