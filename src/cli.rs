@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::channels::{Assistant, console, telegram};
-use crate::config::{Config, RawTelegram, TelegramConfig};
+use crate::config::{Config, Options, RawTelegram, TelegramConfig};
 use crate::engine::{Flows, load_flows};
 use crate::i18n::Locales;
 use crate::lang::Lang;
@@ -16,12 +16,8 @@ use crate::store::Store;
 #[derive(Parser)]
 #[command(name = "sofia-bot", version, about = "The Sofia citizen assistant")]
 struct Cli {
-    /// The folder of flows (default: ./dialogs, or SOFIA_DIALOGS).
-    #[arg(long, global = true)]
-    dialogs: Option<PathBuf>,
-    /// The folder of Fluent text (default: ./locales, or SOFIA_LOCALES).
-    #[arg(long, global = true)]
-    locales: Option<PathBuf>,
+    #[command(flatten)]
+    options: Options,
     #[command(subcommand)]
     command: Command,
 }
@@ -49,21 +45,20 @@ enum Command {
         /// The database file.
         #[arg(long, default_value = "sofia-bot.db")]
         db: PathBuf,
-        /// Webhook mode: the public HTTPS URL Telegram posts to (or SOFIA_WEBHOOK_URL).
-        #[arg(long)]
+        /// Webhook mode: the public HTTPS URL Telegram posts to.
+        #[arg(long, env = "SOFIA_WEBHOOK_URL")]
         webhook_url: Option<String>,
-        /// Webhook mode: the address to listen on, behind the TLS proxy (or SOFIA_LISTEN;
-        /// default 0.0.0.0:8080).
-        #[arg(long)]
+        /// Webhook mode: the address to listen on, behind the TLS proxy (default 0.0.0.0:8080).
+        #[arg(long, env = "SOFIA_LISTEN")]
         listen: Option<String>,
-        /// Webhook mode: the secret Telegram sends back (or SOFIA_WEBHOOK_SECRET, which keeps
-        /// it out of the process list).
-        #[arg(long)]
+        /// Webhook mode: the secret Telegram sends back (the variable keeps it out of the
+        /// process list).
+        #[arg(long, env = "SOFIA_WEBHOOK_SECRET", hide_env_values = true)]
         webhook_secret: Option<String>,
         /// Also serve the staff console on this address (e.g. 127.0.0.1:8090, behind a TLS
-        /// proxy), or SOFIA_STAFF_LISTEN.
-        #[arg(long)]
-        staff_listen: Option<std::net::SocketAddr>,
+        /// proxy).
+        #[arg(long, env = "SOFIA_STAFF_LISTEN")]
+        staff_listen: Option<String>,
         /// The console's cookies without Secure, for plain http on a local address only.
         #[arg(long)]
         plain_http: bool,
@@ -73,7 +68,7 @@ enum Command {
         #[arg(long, default_value = "sofia-bot.db")]
         db: PathBuf,
         /// The address to listen on (behind a TLS proxy).
-        #[arg(long, default_value = "127.0.0.1:8090")]
+        #[arg(long, env = "SOFIA_STAFF_LISTEN", default_value = "127.0.0.1:8090")]
         listen: std::net::SocketAddr,
         /// Cookies without Secure, for plain http on a local address only.
         #[arg(long)]
@@ -272,7 +267,8 @@ pub fn init_logs() {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let config = Config::from_env(cli.dialogs, cli.locales)?;
+    let options = cli.options;
+    let config = Config::from_options(&options)?;
     match cli.command {
         Command::Cases { db, action } => {
             if !db.exists() {
@@ -356,17 +352,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run { db, webhook_url, listen, webhook_secret, staff_listen, plain_http } => {
-            let telegram_config = TelegramConfig::parse(RawTelegram::from_env(webhook_url, listen, webhook_secret))?;
-            let staff_listen = match staff_listen {
-                Some(a) => Some(a),
-                None => std::env::var("SOFIA_STAFF_LISTEN")
-                    .ok()
-                    .filter(|v| !v.trim().is_empty())
-                    .map(|v| v.trim().parse().context("SOFIA_STAFF_LISTEN must be an address like 127.0.0.1:8090"))
-                    .transpose()?,
-            };
+            let raw = RawTelegram::new(&options, webhook_url, listen, webhook_secret);
+            let telegram_config = TelegramConfig::parse(raw)?;
+            let staff_listen: Option<std::net::SocketAddr> = staff_listen
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| v.trim().parse().context("SOFIA_STAFF_LISTEN must be an address like 127.0.0.1:8090"))
+                .transpose()?;
             let web = match staff_listen {
-                Some(a) => Some((a, crate::config::console_settings(plain_http)?)),
+                Some(a) => Some((a, crate::config::console_settings(&options, plain_http)?)),
                 None => None,
             };
             let (flows, locales) = load(&config)?;
@@ -374,10 +367,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Staff { db, listen, plain_http } => with_assistant(&config, &db, |a| async move {
-            let settings = crate::config::console_settings(plain_http)?.with_stored_secret(&a.store).await?;
+            let settings = crate::config::console_settings(&options, plain_http)?.with_stored_secret(&a.store).await?;
             let mut console = crate::web::Console::new(a, settings);
             // With the bot's token the console shows citizens' photos.
-            if let Ok(tg) = TelegramConfig::parse(RawTelegram::from_env(None, None, None)) {
+            if let Ok(tg) = TelegramConfig::parse(RawTelegram::new(&options, None, None, None)) {
                 console = console.with_bot(telegram::bot(tg.token.expose(), tg.api_url.as_ref()));
             }
             let console = std::sync::Arc::new(console);
@@ -537,6 +530,26 @@ impl From<StaffUserCommand> for crate::web::users::Action {
             StaffUserCommand::Add { name, role } => Action::Add { name, role },
             StaffUserCommand::Disable { name } => Action::Disable { name },
             StaffUserCommand::ResetPassword { name } => Action::ResetPassword { name },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_setting_reads_from_its_flag_before_or_after_the_subcommand() {
+        for args in [["sofia-bot", "--case-prefix", "ABC", "check"], ["sofia-bot", "check", "--case-prefix", "ABC"]] {
+            let cli = Cli::try_parse_from(args).expect("it parses");
+            assert_eq!(Config::from_options(&cli.options).unwrap().cases.prefix, "ABC", "{args:?}");
         }
     }
 }

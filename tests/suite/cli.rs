@@ -182,3 +182,23 @@ fn the_bot_refuses_to_start_with_a_calendar_that_does_not_read() {
     let line = text.lines().position(|l| l.starts_with("easter =")).unwrap() + 1;
     assert!(stderr.contains(&format!("calendar.toml:{line}: easter \"julian\" is not")), "{stderr}");
 }
+
+#[test]
+fn a_setting_comes_from_its_variable_and_its_flag_wins() {
+    let reference = |flag: Option<&str>| {
+        let db = TempDb::new();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sofia-bot"));
+        command.current_dir(root()).env("SOFIA_CASE_PREFIX", "VAR").args(["chat", "--json", "--db"]).arg(db.path());
+        if let Some(prefix) = flag {
+            command.args(["--case-prefix", prefix]);
+        }
+        let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("sofia-bot runs");
+        child.stdin.take().unwrap().write_all(b"/human\n").unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(reference(None).contains("VAR-20"), "the variable names the prefix");
+    let flagged = reference(Some("FLAG"));
+    assert!(flagged.contains("FLAG-20") && !flagged.contains("VAR-20"), "the flag wins: {flagged}");
+}

@@ -6,24 +6,20 @@
 //! cargo run --release -p sofia-devkit --bin telegram-bench -- --citizens 1000 --turns 20 --rate 3000
 //! ```
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use sofia_bot::config::Config;
+use sofia_bot::config::{Config, Options};
 
 /// Simulated citizens through teloxide, a fake Bot API server in this process, the inbox, the
 /// processor and the sender (SOFIA_DURABILITY as for `sofia-bot`).
 #[derive(Parser)]
 #[command(name = "telegram-bench", about)]
 struct Args {
-    /// The folder of flows (default: ./dialogs, or SOFIA_DIALOGS).
-    #[arg(long)]
-    dialogs: Option<PathBuf>,
-    /// The folder of Fluent text (default: ./locales, or SOFIA_LOCALES).
-    #[arg(long)]
-    locales: Option<PathBuf>,
+    /// The settings of `sofia-bot`, as flags or variables (`--dialogs`, `SOFIA_DURABILITY`, ...).
+    #[command(flatten)]
+    options: Options,
     /// How many citizens talk at once.
     #[arg(long, default_value_t = 1000)]
     citizens: usize,
@@ -49,7 +45,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> anyhow::Result<()> {
-    let config = Config::from_env(args.dialogs, args.locales)?;
+    let config = Config::from_options(&args.options)?;
     let (flows, locales) = sofia_bot::cli::load(&config)?;
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
