@@ -97,14 +97,22 @@ pub struct TurnRecord {
 /// edited to `notice`) through the outbox, in the same transaction. The database file keeps
 /// no copy: deleted content is overwritten (`secure_delete`) and the write-ahead log is
 /// emptied after the commit.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Erasure {
     /// The staff group, whose posts about the chat's cases are emptied and taken back too.
     pub staff_group: Option<i64>,
     /// What a post that cannot be deleted is edited to say, in the staff's language (plain
     /// text, no markup).
     pub notice: String,
+    /// The staff channel's request that takes back one post, as an outbox payload: the store
+    /// knows which posts to take back, the channel how (see `Withdraw`).
+    pub withdraw: Withdraw,
 }
+
+/// Builds the outbox payload that takes back one staff-group post: `(group, message_id, row,
+/// method, notice)`, the post being Telegram message `message_id` or what outbox row `row`
+/// becomes, sent as `method`; where it cannot be deleted it is edited to `notice`.
+pub type Withdraw = fn(i64, Option<i64>, Option<i64>, &str, &str) -> String;
 
 /// One message in or out, for the transcript.
 #[derive(Debug, Clone, Default, PartialEq)]

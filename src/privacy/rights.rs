@@ -84,7 +84,8 @@ impl Assistant {
         let lines = self.store.transcript(channel, chat).await?.len();
         // A post in the staff group that can no longer be deleted is edited to say this.
         let notice = self.text(self.cases.staff_lang, "staff-erased", vec![]);
-        handled.erase = Some(Erasure { staff_group: self.cases.staff_group, notice });
+        let withdraw = crate::channels::telegram::render::withdraw_payload;
+        handled.erase = Some(Erasure { staff_group: self.cases.staff_group, notice, withdraw });
         let detail = format!("{lines} messages erased, {cases} cases anonymised");
         handled.audit.push(audit(now, actor, "erase", channel, chat, &detail));
         // What happened in the staff group is said only where there is one and it had posts.

@@ -265,7 +265,7 @@ pub(super) async fn erase(
         .await?;
         for r in &sent {
             let method: String = r.get(1);
-            withdraw.push(withdraw_post(group, Some(r.get(0)), None, &method, &erasure.notice));
+            withdraw.push(withdraw_post(erasure, group, (Some(r.get(0)), None), &method));
         }
         // The posts not yet sent: cancelled, and taken back should one be on its way now.
         let pending = sqlx::query(
@@ -278,7 +278,7 @@ pub(super) async fn erase(
         .await?;
         for r in &pending {
             let method: String = r.get(1);
-            withdraw.push(withdraw_post(group, None, Some(r.get(0)), &method, &erasure.notice));
+            withdraw.push(withdraw_post(erasure, group, (None, Some(r.get(0))), &method));
         }
         sqlx::query(
             "UPDATE outbox SET payload = '{}', failed_ms = COALESCE(failed_ms, ?),
@@ -327,11 +327,16 @@ pub(super) async fn erase(
     Ok(queued)
 }
 
-/// The request that takes back one staff-group post. The store writes it without knowing the
-/// Bot API beyond this call: its shape is `render`'s.
-fn withdraw_post(group: i64, message_id: Option<i64>, row: Option<i64>, method: &str, notice: &str) -> super::Outbound {
-    let request = crate::channels::telegram::render::withdraw(group, message_id, row, method, notice);
-    super::Outbound { chat: group.to_string(), payload: request.to_payload() }
+/// The request that takes back one staff-group post, a message sent or an outbox row, as the
+/// staff channel writes it (`Erasure::withdraw`).
+fn withdraw_post(
+    erasure: &super::Erasure,
+    group: i64,
+    (message_id, row): (Option<i64>, Option<i64>),
+    method: &str,
+) -> super::Outbound {
+    let payload = (erasure.withdraw)(group, message_id, row, method, &erasure.notice);
+    super::Outbound { chat: group.to_string(), payload }
 }
 
 pub(super) async fn audit(conn: &mut SqliteConnection, a: &Audit) -> Result<(), sqlx::Error> {

@@ -163,6 +163,11 @@ pub fn withdraw(group: i64, message_id: Option<i64>, row: Option<i64>, method: &
     }
 }
 
+/// `withdraw` as an outbox payload, for the store's erasure (`store::Withdraw`).
+pub fn withdraw_payload(group: i64, message_id: Option<i64>, row: Option<i64>, method: &str, notice: &str) -> String {
+    withdraw(group, message_id, row, method, notice).to_payload()
+}
+
 /// A reaction, as the Bot API's ReactionTypeEmoji.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reaction {
