@@ -4,6 +4,8 @@
 
 mod forms;
 mod route;
+#[cfg(test)]
+mod tests;
 
 use chrono::{DateTime, Utc};
 
