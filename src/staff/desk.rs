@@ -463,12 +463,19 @@ pub(crate) fn staff_line(case: &Case, at_ms: i64, text: &str) -> Line {
     }
 }
 
-/// What the citizen sent, as a case event's body: a text as written, anything else named.
+/// What the citizen sent, as a case event's body: a text as written, anything else as
+/// `[kind body]` (`[photo FILE_ID]`), which `sent_of` reads back.
 pub(crate) fn describe_for_staff(input: &Input) -> String {
     match describe(input) {
         ("text", text) => text,
         (kind, body) => format!("[{kind} {body}]"),
     }
+}
+
+/// The kind and body of what a citizen sent that was not text, from an event's body written
+/// by `describe_for_staff`: `("photo", FILE_ID)`.
+pub(crate) fn sent_of(body: &str) -> Option<(&str, &str)> {
+    body.strip_prefix('[')?.strip_suffix(']')?.split_once(' ')
 }
 
 fn input_of_slot(slot: &Slot) -> Input {
@@ -492,4 +499,18 @@ pub(crate) fn clip(text: &str) -> String {
 
 pub(crate) fn at(ms: i64) -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_a_citizen_sent_reads_back_from_the_events_body() {
+        let photo = describe_for_staff(&Input::Photo { file_id: "AgAC-1_x".into() });
+        assert_eq!(sent_of(&photo), Some(("photo", "AgAC-1_x")));
+        let location = describe_for_staff(&Input::Location { lat: 42.7, lon: 23.3 });
+        assert_eq!(sent_of(&location), Some(("location", "42.7,23.3")));
+        assert_eq!(sent_of(&describe_for_staff(&Input::from_text("няма ток"))), None);
+    }
 }

@@ -28,7 +28,8 @@ pub(super) fn photos_of(case: &Case, events: &[crate::staff::cases::Event]) -> V
         })
         .collect();
     for e in events.iter().filter(|e| e.actor == Actor::Citizen) {
-        if let Some(id) = e.body.as_deref().and_then(|b| b.strip_prefix("[photo ")).and_then(|b| b.strip_suffix(']')) {
+        let sent = e.body.as_deref().and_then(crate::staff::desk::sent_of);
+        if let Some(("photo", id)) = sent {
             ids.push(id.to_string());
         }
     }
