@@ -31,8 +31,9 @@ struct Named<T> {
     name: String,
 }
 
-/// The calendar staff work by. `Calendar::default()` is UTC with no days off: what a test or
-/// a city without a calendar file gets.
+/// The calendar staff work by. `Calendar::default()` is UTC with no days off: where loading
+/// the file starts, and what unit tests use. A city always has the file: the bot does not
+/// start without it.
 #[derive(Debug, Clone)]
 pub struct Calendar {
     time_zone: Tz,
@@ -81,7 +82,8 @@ impl Calendar {
     /// autumn reads as its first occurrence.
     pub fn to_utc(&self, local: NaiveDateTime) -> DateTime<Utc> {
         // Within a gap, go back by the minute to the last time that exists and add the minutes
-        // back: clocks move by an hour (at most two in history), so this ends quickly.
+        // back. The longest gap in the time zone database is a day (a zone that crossed the
+        // date line), so this ends within 1,440 steps.
         let mut back = Duration::zero();
         loop {
             if let Some(at) = self.time_zone.from_local_datetime(&(local - back)).earliest() {
@@ -108,7 +110,7 @@ impl Calendar {
     /// The days off in a year, in date order: fixed holidays, those counted from Easter, the
     /// day off for a fixed holiday on a weekend, and the decreed ones. A date can appear twice
     /// when two holidays meet (6 May and Easter Monday in 2024). Decreed working days are not
-    /// taken out here: `is_day_off` weighs them.
+    /// taken out here: `is_decreed_working` says which they are.
     pub fn days_off(&self, year: i32) -> Vec<(NaiveDate, String)> {
         let mut days: Vec<(NaiveDate, String)> = Vec::new();
         if let Some(easter) = self.easter_sunday(year) {

@@ -54,6 +54,10 @@ struct RawDecreed {
     source: Spanned<String>,
 }
 
+/// A bound on the holidays on fixed dates, so that a mistaken file cannot make every date a
+/// day off (the due-time arithmetic would find no working day).
+const MOST_FIXED_HOLIDAYS: usize = 40;
+
 impl Calendar {
     /// Reads and checks a calendar file, reporting every problem at its line.
     pub fn load(path: &Path) -> Result<Calendar, Vec<LoadError>> {
@@ -90,6 +94,13 @@ impl Calendar {
         for day in raw.holiday {
             // Any leap year reads 29 February.
             match NaiveDate::parse_from_str(&format!("2000-{}", day.date.get_ref()), "%Y-%m-%d") {
+                Ok(_) if calendar.fixed.len() == MOST_FIXED_HOLIDAYS => {
+                    error(
+                        day.date.span().start,
+                        format!("more than {MOST_FIXED_HOLIDAYS} holidays on fixed dates: a year has about a dozen"),
+                    );
+                    break;
+                }
                 Ok(d) if day.date.get_ref().len() == 5 => {
                     use chrono::Datelike;
                     if calendar.fixed.iter().any(|h| h.when == (d.month(), d.day())) {
@@ -112,6 +123,7 @@ impl Calendar {
             }
             calendar.from_easter.push(Named { when: *day.days.get_ref(), name: day.name });
         }
+        let mut working_at = Vec::new();
         for (what, list, into) in [
             ("day_off", raw.day_off, &mut calendar.decreed_off),
             ("working_day", raw.working_day, &mut calendar.decreed_working),
@@ -130,13 +142,15 @@ impl Calendar {
                 if into.iter().any(|d| d.when == date) {
                     error(day.date.span().start, format!("{what} {date} is listed twice"));
                 }
+                if what == "working_day" {
+                    working_at.push((date, day.date.span().start));
+                }
                 into.push(Named { when: date, name: day.name });
             }
         }
-        for working in &calendar.decreed_working {
-            if calendar.decreed_off.iter().any(|d| d.when == working.when) {
-                let at = source.find(&working.when.to_string()).unwrap_or(0);
-                error(at, format!("{} is decreed both a day off and a working day", working.when));
+        for (date, at) in working_at {
+            if calendar.decreed_off.iter().any(|d| d.when == date) {
+                error(at, format!("{date} is decreed both a day off and a working day"));
             }
         }
         if errors.is_empty() { Ok(calendar) } else { Err(errors) }

@@ -159,6 +159,28 @@ fn a_calendar_that_does_not_read_is_reported_at_its_lines() {
 }
 
 #[test]
+fn a_date_decreed_off_and_working_is_reported_at_the_working_day() {
+    let text = "time_zone = \"UTC\"\neaster = \"none\"\n\n[[day_off]]\ndate = \"2027-12-18\"\nname = \"a\"\n\
+                source = \"b\"\n\n[[working_day]]\nname = \"c\"\nsource = \"d\"\ndate = \"2027-12-18\"\n";
+    let errors = Calendar::parse(Path::new("calendar.toml"), text).expect_err("it contradicts itself");
+    let errors: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.line, e.message)).collect();
+    assert_eq!(errors, ["12: 2027-12-18 is decreed both a day off and a working day"]);
+}
+
+#[test]
+fn more_than_forty_holidays_on_fixed_dates_are_refused() {
+    let mut text = String::from("time_zone = \"UTC\"\neaster = \"none\"\n");
+    for day in 1..=31 {
+        for month in [1, 2] {
+            text.push_str(&format!("[[holiday]]\ndate = \"{month:02}-{day:02}\"\nname = \"x\"\n"));
+        }
+    }
+    let errors = Calendar::parse(Path::new("calendar.toml"), &text).expect_err("too many");
+    let errors: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+    assert_eq!(errors, ["more than 40 holidays on fixed dates: a year has about a dozen"]);
+}
+
+#[test]
 fn the_default_calendar_is_utc_without_days_off() {
     let calendar = Calendar::default();
     assert_eq!(calendar.time_zone(), "UTC");

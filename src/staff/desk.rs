@@ -160,7 +160,7 @@ impl Assistant {
         self.locales.render(lang, &msg(id, args))
     }
 
-    /// "Friday 27.11, 17:00" in a language, for an instant, in Sofia's time.
+    /// "Friday 27.11, 17:00" in a language, for an instant, in the calendar's time zone.
     pub fn when(&self, lang: Lang, at: DateTime<Utc>) -> String {
         let local = self.locales.calendar.local_time(at);
         let weekday = format!("weekday-{}", local.weekday().number_from_monday());

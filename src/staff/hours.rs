@@ -5,8 +5,11 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 
 use crate::calendar::Calendar;
 
-/// When staff answer: some weekdays, from an opening to a closing time in Sofia, outside
-/// public holidays. It always opens before it closes, on at least one weekday.
+/// How far ahead working windows are looked for: ten years of days.
+const SCAN_DAYS: usize = 3_653;
+
+/// When staff answer: some weekdays, from an opening to a closing time in the calendar's
+/// time zone, outside its days off. It always opens before it closes, on at least one weekday.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkingHours {
     /// Which weekdays are working days, Monday first.
@@ -92,14 +95,15 @@ impl WorkingHours {
         window.is_some_and(|(open, close)| open <= now && now < close)
     }
 
-    /// When staff are next at work: `now` if they are, else the next opening.
+    /// When staff are next at work: `now` if they are, else the next opening. A calendar with
+    /// no working day in ten years (every date a day off) gives `now`.
     pub fn next_open(&self, calendar: &Calendar, now: DateTime<Utc>) -> DateTime<Utc> {
-        let (open, _) = self.windows_from(calendar, now).next().expect("working days recur every week");
-        open.max(now)
+        self.windows_from(calendar, now).next().map_or(now, |(open, _)| open.max(now))
     }
 
     /// The instant by which `duration` of working time has passed since `start`: time outside
-    /// working hours does not count. Zero (or less) is the next opening.
+    /// working hours does not count. Zero (or less) is the next opening. Where the windows
+    /// of the next ten years hold too little working time, the time passes as on a clock.
     pub fn add_working_time(&self, calendar: &Calendar, start: DateTime<Utc>, duration: Duration) -> DateTime<Utc> {
         let mut left = duration.max(Duration::zero());
         for (open, close) in self.windows_from(calendar, start) {
@@ -109,22 +113,23 @@ impl WorkingHours {
             }
             left -= close - from;
         }
-        unreachable!("working days recur every week")
+        start + duration.max(Duration::zero())
     }
 
-    /// Opening and closing on a Sofia date, as instants, if it is a working day.
+    /// Opening and closing on a date of the calendar's time zone, as instants, if it is a working day.
     fn window(&self, calendar: &Calendar, date: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
         let at = |time| calendar.to_utc(date.and_time(time));
         self.is_working_day(calendar, date).then(|| (at(self.open), at(self.close)))
     }
 
-    /// The working windows, in order, that have not closed by `from`.
+    /// The working windows, in order, that have not closed by `from`, over the next ten
+    /// years: a calendar file can make every date a day off, and the scan must end.
     fn windows_from<'a>(
         &'a self,
         calendar: &'a Calendar,
         from: DateTime<Utc>,
     ) -> impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>)> + 'a {
-        let days = calendar.local_time(from).date().iter_days();
+        let days = calendar.local_time(from).date().iter_days().take(SCAN_DAYS);
         days.filter_map(|date| self.window(calendar, date)).filter(move |&(_, close)| close > from)
     }
 }

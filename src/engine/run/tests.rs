@@ -78,7 +78,8 @@ fn flows() -> &'static Flows {
     static FLOWS: OnceLock<Flows> = OnceLock::new();
     FLOWS.get_or_init(|| {
         let dir = tempfile::tempdir().expect("a folder");
-        for (name, text) in [("areas.toml", AREAS), ("main.toml", MAIN), ("human.toml", HUMAN), ("parking.toml", PARKING)]
+        for (name, text) in
+            [("areas.toml", AREAS), ("main.toml", MAIN), ("human.toml", HUMAN), ("parking.toml", PARKING)]
         {
             std::fs::write(dir.path().join(name), text).expect("the fixture is written");
         }

@@ -116,3 +116,19 @@ fn parse_rejects_bad_hours_with_a_readable_error() {
     assert_eq!(error("mon-fri 17:30-09:00"), "closing time 09:00 is not after opening time 17:30");
     assert_eq!(error("09:00-17:30"), r#"working hours "09:00-17:30" do not read like "mon-fri 09:00-17:30""#);
 }
+
+#[test]
+fn a_calendar_with_no_working_day_for_ten_years_still_gives_a_time() {
+    // Staff work Mondays only, and every Monday for eleven years is decreed a day off.
+    let mut file = String::from("time_zone = \"UTC\"\neaster = \"none\"\n");
+    let first = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
+    for monday in first.iter_weeks().take(11 * 53) {
+        file.push_str(&format!("[[day_off]]\ndate = \"{monday}\"\nname = \"off\"\nsource = \"a test\"\n"));
+    }
+    let calendar = Calendar::parse(std::path::Path::new("calendar.toml"), &file).expect("a calendar");
+    let mondays = WorkingHours::parse("mon 09:00-17:00").unwrap();
+    let now = at("2026-06-15T12:00+00:00");
+    assert!(!mondays.is_open(&calendar, now));
+    assert_eq!(mondays.next_open(&calendar, now), now);
+    assert_eq!(mondays.add_working_time(&calendar, now, Duration::hours(3)), now + Duration::hours(3));
+}
