@@ -67,9 +67,9 @@ enum Command {
     Staff {
         #[arg(long, default_value = "sofia-bot.db")]
         db: PathBuf,
-        /// The address to listen on (behind a TLS proxy).
-        #[arg(long, env = "SOFIA_STAFF_LISTEN", default_value = "127.0.0.1:8090")]
-        listen: std::net::SocketAddr,
+        /// The address to listen on, behind a TLS proxy [default: 127.0.0.1:8090].
+        #[arg(long, env = "SOFIA_STAFF_LISTEN")]
+        listen: Option<String>,
         /// Cookies without Secure, for plain http on a local address only.
         #[arg(long)]
         plain_http: bool,
@@ -354,10 +354,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run { db, webhook_url, listen, webhook_secret, staff_listen, plain_http } => {
             let raw = RawTelegram::new(&options, webhook_url, listen, webhook_secret);
             let telegram_config = TelegramConfig::parse(raw)?;
-            let staff_listen: Option<std::net::SocketAddr> = staff_listen
-                .filter(|v| !v.trim().is_empty())
-                .map(|v| v.trim().parse().context("SOFIA_STAFF_LISTEN must be an address like 127.0.0.1:8090"))
-                .transpose()?;
+            let staff_listen = console_address(staff_listen)?;
             let web = match staff_listen {
                 Some(a) => Some((a, crate::config::console_settings(&options, plain_http)?)),
                 None => None,
@@ -367,6 +364,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Staff { db, listen, plain_http } => with_assistant(&config, &db, |a| async move {
+            let listen = console_address(listen)?.unwrap_or(std::net::SocketAddr::from(([127, 0, 0, 1], 8090)));
             let settings = crate::config::console_settings(&options, plain_http)?.with_stored_secret(&a.store).await?;
             let mut console = crate::web::Console::new(a, settings);
             // With the bot's token the console shows citizens' photos.
@@ -392,6 +390,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )
         }
     }
+}
+
+/// The console's address from `--staff-listen`/`--listen` or `SOFIA_STAFF_LISTEN`; blank is
+/// unset.
+fn console_address(value: Option<String>) -> anyhow::Result<Option<std::net::SocketAddr>> {
+    crate::config::set(&value)
+        .map(|v| v.trim().parse().context("SOFIA_STAFF_LISTEN must be an address like 127.0.0.1:8090"))
+        .transpose()
 }
 
 /// `sofia-bot run`: serves until SIGTERM or SIGINT, then stops taking updates, finishes the

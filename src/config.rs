@@ -15,7 +15,7 @@ use crate::staff::hours::WorkingHours;
 use crate::store::Durability;
 
 pub use options::Options;
-use options::set;
+pub(crate) use options::set;
 pub use telegram::{RawTelegram, Secret, TelegramConfig, WebhookConfig};
 
 /// Everything the binary needs to know, validated.
@@ -72,7 +72,8 @@ impl Config {
             .into_iter()
             .filter_map(|(lang, value)| set(value).map(|v| (lang, v.trim().to_string())))
             .collect();
-        let (dialogs, locales) = (o.dialogs.clone(), o.locales.clone());
+        let folder = |value: &Option<String>, default: &str| PathBuf::from(set(value).unwrap_or(default.into()).trim());
+        let (dialogs, locales) = (folder(&o.dialogs, "dialogs"), folder(&o.locales, "locales"));
         Ok(Config { dialogs, locales, engine, durability, cases, privacy, team })
     }
 
@@ -190,5 +191,20 @@ mod tests {
             let e = cases_from(&options(Some(bad))).unwrap_err();
             assert!(e.to_string().contains("SOFIA_STAFF_TALK_MINUTES"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn blank_folders_read_as_the_defaults() {
+        let options = |dialogs: &str, locales: &str| Options {
+            dialogs: Some(dialogs.into()),
+            locales: Some(locales.into()),
+            ..Options::default()
+        };
+        let config = Config::from_options(&options("", "  ")).unwrap();
+        assert_eq!((config.dialogs, config.locales), (PathBuf::from("dialogs"), PathBuf::from("locales")));
+        let config = Config::from_options(&options("/srv/city/dialogs", " /srv/city/locales ")).unwrap();
+        assert_eq!(config.dialogs, PathBuf::from("/srv/city/dialogs"));
+        assert_eq!(config.locales, PathBuf::from("/srv/city/locales"));
+        assert_eq!(Config::from_options(&Options::default()).unwrap().dialogs, PathBuf::from("dialogs"));
     }
 }

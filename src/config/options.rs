@@ -1,20 +1,19 @@
 //! Every setting the binary reads, in one place: each is a flag of every subcommand and, where
-//! the flag is not given, its `SOFIA_*` variable (clap's `env`). Values arrive here as text;
+//! the flag is not given, its variable (clap's `env`: `SOFIA_*`, and `TELOXIDE_API_URL`). A
+//! blank variable counts as unset. Values arrive here as text;
 //! `Config` validates them and says what is wrong in the variable's name. The bot's token is
 //! the one setting with no flag: a secret never belongs in the process list.
-
-use std::path::PathBuf;
 
 /// The raw settings, from flags or the environment (see the README's configuration tables).
 #[derive(clap::Args, Clone, Default)]
 #[command(next_help_heading = "Settings (each also from its environment variable)")]
 pub struct Options {
-    /// The folder of flows.
-    #[arg(long, global = true, env = "SOFIA_DIALOGS", default_value = "dialogs")]
-    pub dialogs: PathBuf,
-    /// The folder of Fluent text, facts and the calendar.
-    #[arg(long, global = true, env = "SOFIA_LOCALES", default_value = "locales")]
-    pub locales: PathBuf,
+    /// The folder of flows [default: dialogs].
+    #[arg(long, global = true, env = "SOFIA_DIALOGS")]
+    pub dialogs: Option<String>,
+    /// The folder of Fluent text, facts and the calendar [default: locales].
+    #[arg(long, global = true, env = "SOFIA_LOCALES")]
+    pub locales: Option<String>,
     /// Minutes after which a citizen counts as away from a form.
     #[arg(long, global = true, env = "SOFIA_SESSION_TIMEOUT_MINUTES")]
     pub session_timeout_minutes: Option<String>,
