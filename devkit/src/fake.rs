@@ -51,7 +51,6 @@ use citizen::{bot_user, chat_in, files_in, sender_in};
 use document::SentDocument;
 use form::Upload;
 pub use posts::Post;
-use serve::is_delivery;
 use staff::{Group, is_in_topic};
 
 /// The token the fake accepts.
@@ -489,4 +488,17 @@ impl Inner {
         }
         self.changed.notify_waiters();
     }
+}
+
+/// The methods that put a message in a chat.
+pub(crate) const DELIVERIES: [&str; 5] = ["sendMessage", "sendPhoto", "sendDocument", "sendLocation", "copyMessage"];
+
+/// A successful call that put a message in a chat.
+pub(crate) fn is_delivery(r: &Recorded) -> bool {
+    r.status == 200 && DELIVERIES.contains(&r.method.as_str())
+}
+
+/// A Bot API answer: a status and its JSON body.
+pub(crate) fn answer(status: axum::http::StatusCode, body: Value) -> axum::response::Response {
+    axum::response::IntoResponse::into_response((status, axum::Json(body)))
 }

@@ -444,6 +444,15 @@ impl Spec {
     }
 }
 
+/// A text field as Telegram shows it: without the HTML markup, if any.
+pub(super) fn plain(body: &Value, field: &str) -> Option<String> {
+    let text = body[field].as_str()?;
+    Some(match body["parse_mode"].as_str() {
+        Some("HTML") => parse_html(text).unwrap_or_default(),
+        _ => text.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,8 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::serve::answer;
-use super::{FakeBotApi, FakeState, Inner, TOKEN};
+use super::{FakeBotApi, FakeState, Inner, TOKEN, answer};
 
 /// The biggest file a bot may download: 20 MB. getFile refuses a bigger one.
 const DOWNLOAD_LIMIT: usize = 20 * 1024 * 1024;

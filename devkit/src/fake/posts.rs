@@ -6,7 +6,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::serve::plain;
+use super::check::plain;
 use super::{FakeBotApi, Inner};
 
 /// A message the bot sent, as it is now.

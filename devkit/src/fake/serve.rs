@@ -12,22 +12,14 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::check::{check_limits, parse_html, spec};
+use super::check::{check_limits, plain, spec};
 use super::citizen::{DATE, group_chat, photo_sizes};
 use super::document::{SentDocument, UPLOAD_LIMIT, document_object, document_to_send};
 use super::form::{Form, Upload};
-use super::{BOT_ID, BOT_USERNAME, FakeState, Fault, Inner, Recorded, TOKEN, bot_user, files, posts, staff};
-
-/// The methods that put a message in a chat.
-pub(super) const DELIVERIES: [&str; 5] = ["sendMessage", "sendPhoto", "sendDocument", "sendLocation", "copyMessage"];
-
-/// A successful call that put a message in a chat.
-pub(super) fn is_delivery(r: &Recorded) -> bool {
-    r.status == 200 && DELIVERIES.contains(&r.method.as_str())
-}
+use super::{BOT_ID, BOT_USERNAME, FakeState, Fault, Inner, Recorded, TOKEN, answer, bot_user, files, posts, staff};
 
 pub(super) async fn handle(
     State(inner): State<Arc<Inner>>,
@@ -153,10 +145,6 @@ pub(super) async fn handle(
             answer(status, json!({"ok": false, "error_code": status.as_u16(), "description": description}))
         }
     }
-}
-
-pub(super) fn answer(status: StatusCode, body: Value) -> Response {
-    (status, axum::Json(body)).into_response()
 }
 
 fn refuse(inner: &Inner, method: &str, body: Value, chat: Option<i64>, at: Instant, description: &str) -> Response {
@@ -314,15 +302,6 @@ fn destination(s: &mut FakeState, method: &str, body: &Value) -> Result<(Value, 
         (None, None) if chat < 0 => Ok((group_chat(chat, false), None)),
         (None, None) => Ok((json!({"id": chat, "type": "private", "first_name": "Citizen"}), None)),
     }
-}
-
-/// A text field as Telegram shows it: without the HTML markup, if any.
-pub(super) fn plain(body: &Value, field: &str) -> Option<String> {
-    let text = body[field].as_str()?;
-    Some(match body["parse_mode"].as_str() {
-        Some("HTML") => parse_html(text).unwrap_or_default(),
-        _ => text.to_string(),
-    })
 }
 
 /// setMessageReaction: only on a message a citizen sent in their chat (the fake knows each

@@ -9,8 +9,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use super::citizen::{StaffMember, TOPIC_COLOR, bot_user, group_chat};
-use super::serve::is_delivery;
-use super::{BOT_ID, FakeBotApi, FakeState, Inner, Recorded};
+use super::{BOT_ID, FakeBotApi, FakeState, Inner, Recorded, is_delivery};
 
 /// A supergroup the bot is an administrator in; a forum has topics.
 #[derive(Debug, Default)]
