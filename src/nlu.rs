@@ -11,12 +11,21 @@ pub mod skeleton;
 pub mod stem;
 pub mod translit;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::engine::Intent;
 use crate::lang::Lang;
 use normalize::{Script, normalize, script_of, tokens};
 use stem::{stem, stem_en};
+
+/// An intent as the classifier learns it: its example phrases by language, the patterns that
+/// match it outright, and whether it is a guard (danger to life), which needs its patterns or
+/// a sure score. The engine's intents are learned through this, so understanding knows no
+/// flow.
+pub trait Learn {
+    fn examples(&self) -> &BTreeMap<Lang, Vec<String>>;
+    fn patterns(&self) -> &[regex_lite::Regex];
+    fn is_guard(&self) -> bool;
+}
 
 /// Common words that say a Latin-typed message is English, beyond the examples' own words.
 const ENGLISH_WORDS: &str = "a an the i you he she it we they me my your our their is are was were be been am do does did \
@@ -120,12 +129,15 @@ const LEMMA_WEIGHT: f32 = 1.0;
 const PATTERN_BOOST: f32 = 0.5;
 
 impl Lexicon {
-    fn build<'a>(intents: impl Iterator<Item = &'a Intent> + Clone, dictionary: &'static lexicon::Lexicon) -> Lexicon {
+    fn build<'a, I: Learn + 'a>(
+        intents: impl Iterator<Item = &'a I> + Clone,
+        dictionary: &'static lexicon::Lexicon,
+    ) -> Lexicon {
         let mut lx = Lexicon { dictionary: Some(dictionary), ..Lexicon::default() };
         lx.en_words.extend(ENGLISH_WORDS.split_whitespace().map(str::to_string));
         lx.bg_latin.extend(BULGARIAN_LATIN_WORDS.split_whitespace().map(str::to_string));
         for intent in intents {
-            for (lang, examples) in &intent.examples {
+            for (lang, examples) in intent.examples() {
                 for e in examples {
                     let n = normalize(e);
                     for t in tokens(&n) {
@@ -203,7 +215,10 @@ impl Lexicon {
 impl Classifier {
     /// Builds the classifier from intents, numbered in the order given. Words of `places`
     /// (skeletons, see `skeleton`) carry no topic and are left out.
-    pub fn build<'a>(intents: impl Iterator<Item = &'a Intent> + Clone, places: HashSet<String>) -> Classifier {
+    pub fn build<'a, I: Learn + 'a>(
+        intents: impl Iterator<Item = &'a I> + Clone,
+        places: HashSet<String>,
+    ) -> Classifier {
         let lexicon = Lexicon::build(intents.clone(), system_lexicon());
         let mut c = Classifier { lexicon, places, ..Classifier::default() };
         let mut raw: Vec<(usize, Vec<(u32, f32)>)> = Vec::new();
@@ -214,11 +229,11 @@ impl Classifier {
         let mut pattern_lists = Vec::new();
         for (i, intent) in intents.enumerate() {
             c.intent_count = i + 1;
-            if intent.guard {
+            if intent.is_guard() {
                 c.guards.insert(i);
             }
-            pattern_lists.push((i, intent.patterns.clone()));
-            for e in intent.examples.values().flatten() {
+            pattern_lists.push((i, intent.patterns().to_vec()));
+            for e in intent.examples().values().flatten() {
                 let feats = c.features(&normalize(e));
                 let mut ids = Vec::with_capacity(feats.len());
                 for (f, w) in feats {

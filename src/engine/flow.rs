@@ -42,6 +42,20 @@ pub struct Intent {
     pub line: usize,
 }
 
+impl crate::nlu::Learn for Intent {
+    fn examples(&self) -> &BTreeMap<Lang, Vec<String>> {
+        &self.examples
+    }
+
+    fn patterns(&self) -> &[regex_lite::Regex] {
+        &self.patterns
+    }
+
+    fn is_guard(&self) -> bool {
+        self.guard
+    }
+}
+
 /// A place in the dialogue: a step of a flow.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Target {
