@@ -22,13 +22,19 @@ use minijinja::{Value, context};
 use super::Console;
 use super::error::{ErrorPage, WebError};
 use super::extract::{Language, Staff};
-use crate::channels::Assistant;
+use crate::assistant::Assistant;
 use crate::engine::Msg;
 use crate::lang::Lang;
-use crate::staff::cases::Case;
+use crate::staff::cases::{Case, CaseRef};
 use crate::store::Role;
 
-/// A time in Sofia, to the minute.
+/// A case by the reference in the address; 404 when there is none.
+async fn find_case(a: &Assistant, reference: &str) -> Result<Case, WebError> {
+    let reference = CaseRef::parse(reference).ok_or(WebError::NotFound("web-no-such-case"))?;
+    a.store.case(reference).await?.ok_or(WebError::NotFound("web-no-such-case"))
+}
+
+/// A time in the calendar's time zone, to the minute.
 fn time(a: &Assistant, ms: i64) -> String {
     let at = DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default();
     a.locales.calendar.local_time(at).format("%Y-%m-%d %H:%M").to_string()

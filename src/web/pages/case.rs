@@ -12,23 +12,16 @@ use chrono::Utc;
 use minijinja::{Value, context};
 
 use super::photo::photos_of;
-use super::{case_value, message, render, text, time};
-use crate::channels::Assistant;
+use super::{case_value, find_case, message, render, text, time};
 use crate::engine::{Msg, Slot};
 use crate::lang::Lang;
-use crate::staff::cases::{Actor, Case, CaseRef, Source, Staffer};
+use crate::staff::cases::{Actor, Case, Source, Staffer};
 use crate::staff::desk::StaffAct;
 use crate::store::{Finish, Role};
 use crate::web::Console;
 use crate::web::error::WebError;
 use crate::web::extract::{Language, Posted, Staff};
 use crate::web::form::{Query, limit};
-
-/// A case by the reference in the address; 404 when there is none.
-pub(super) async fn find_case(a: &Assistant, reference: &str) -> Result<Case, WebError> {
-    let reference = CaseRef::parse(reference).ok_or(WebError::NotFound("web-no-such-case"))?;
-    a.store.case(reference).await?.ok_or(WebError::NotFound("web-no-such-case"))
-}
 
 /// What a refused action leaves on the page: which form, what was typed, why.
 #[derive(Debug, Default)]

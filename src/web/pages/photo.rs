@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::case::find_case;
+use super::find_case;
 use crate::engine::Slot;
 use crate::staff::cases::{Actor, Case};
 use crate::web::Console;
