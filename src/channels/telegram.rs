@@ -16,6 +16,7 @@
 //! The fake Bot API server the tests and the Telegram benchmark run against is in `devkit/`,
 //! outside the shipped binary.
 
+mod call;
 mod lanes;
 pub mod poll;
 pub mod process;
@@ -39,9 +40,9 @@ use self::process::Processor;
 use self::rate::Limits;
 use self::send::Sender;
 use self::staff::StaffGroup;
-use crate::channels::Assistant;
-use crate::config::Secret;
+use crate::assistant::Assistant;
 use crate::lang::Lang;
+use crate::secret::Secret;
 use crate::store::{Finish, Queued, StoreError, TurnRecord};
 
 /// The channel's name in sessions and transcripts.

@@ -14,10 +14,10 @@ use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{Message, Update, UpdateKind};
 
+use super::call::{execute, method_name};
 use super::render::{self, Request};
-use super::send::{execute, method_name};
 use super::{CHANNEL, describe, patiently, retry_wait};
-use crate::channels::{Assistant, Outgoing};
+use crate::assistant::{Assistant, Outgoing};
 use crate::engine::Input;
 use crate::engine::action::{Action, StaffButton};
 use crate::staff::cases::{Actor, Case, CaseRef, Event, EventKind, Source, Staffer, Status};
