@@ -16,7 +16,7 @@ use crate::store::Durability;
 
 pub use options::Options;
 pub(crate) use options::set;
-pub use telegram::{RawTelegram, Secret, TelegramConfig, WebhookConfig};
+pub use telegram::{RawTelegram, TelegramConfig, WebhookConfig};
 
 /// Everything the binary needs to know, validated.
 #[derive(Debug, Clone)]

@@ -38,8 +38,8 @@ use tokio::sync::{Semaphore, watch};
 pub use self::error::WebError;
 use self::keys::Keys;
 use self::limiter::Limiter;
-use crate::channels::Assistant;
-use crate::config::Secret;
+use crate::assistant::Assistant;
+use crate::secret::Secret;
 
 /// How the console runs.
 #[derive(Debug, Clone)]

@@ -8,27 +8,7 @@ use anyhow::{Context, bail};
 use super::Options;
 use super::options::{set, token};
 use crate::channels::telegram::rate::{Limits, Rate};
-
-/// A secret (a bot token, a webhook secret): never shown by `Debug`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(secret: impl Into<String>) -> Secret {
-        Secret(secret.into())
-    }
-
-    /// The secret itself, for the one place that must send it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
+use crate::secret::Secret;
 
 /// What `sofia-bot run` needs to reach Telegram, validated.
 #[derive(Debug, Clone)]
@@ -139,7 +119,7 @@ impl TelegramConfig {
                 if !valid {
                     bail!("the webhook secret must be 1-256 characters of A-Z a-z 0-9 _ -");
                 }
-                Some(WebhookConfig { url, listen, secret: Secret(secret) })
+                Some(WebhookConfig { url, listen, secret: Secret::new(secret) })
             }
         };
         let defaults = Limits::default();
@@ -158,7 +138,7 @@ impl TelegramConfig {
             per_chat: rate("SOFIA_SEND_RATE_PER_CHAT", raw.send_rate_per_chat, defaults.per_chat, 3.0)?,
             per_group: defaults.per_group,
         };
-        Ok(TelegramConfig { token: Secret(token), api_url, webhook, limits })
+        Ok(TelegramConfig { token: Secret::new(token), api_url, webhook, limits })
     }
 }
 

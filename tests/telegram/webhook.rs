@@ -79,7 +79,7 @@ async fn in_webhook_mode_the_bot_sets_its_webhook_and_answers_each_update_once()
     // A free local port for the bot to listen on.
     let listen = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let public = url::Url::parse("https://bot.example.org/telegram/hook").unwrap();
-    let intake = Intake::Webhook { url: public.clone(), listen, secret: sofia_bot::config::Secret::new(SECRET) };
+    let intake = Intake::Webhook { url: public.clone(), listen, secret: sofia_bot::secret::Secret::new(SECRET) };
     let bot = start(&fake, &db.path(), Settings { intake, ..settings() }).await;
     assert!(fake.wait_until(PATIENCE, |v| v.count("setWebhook") == 1).await);
     let set = fake.calls("setWebhook").remove(0).body;
