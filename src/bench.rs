@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::channels::{Assistant, respond};
+use crate::assistant::{Assistant, respond};
 use crate::engine::{Flows, Incoming, Input, Session, epoch};
 use crate::i18n::Locales;
 use crate::store::{Durability, Store};

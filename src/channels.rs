@@ -2,31 +2,26 @@
 //! shell: cases, privacy, ratings), render, commit the turn, then hand the replies to the
 //! channel to send. A reply leaves only after its turn is committed.
 //!
-//! Everything the citizen is told is a draft (message ids and arguments, buttons with typed
-//! actions: `said`), rendered once; turns the shell answers set the buttons on offer just as
-//! the engine's do, so typing a label or a number presses them in every channel (`typed`).
-//! While a case takes the citizen's messages, `staff::relay` decides where each one goes.
+//! Everything the citizen is told is a draft (`assistant::Draft`: message ids and arguments,
+//! buttons with typed actions), rendered once; turns the shell answers set the buttons on
+//! offer just as the engine's do, so typing a label or a number presses them in every
+//! channel. While a case takes the citizen's messages, `staff::relay` decides where each one
+//! goes.
 
 pub mod console;
-mod said;
 pub mod telegram;
-mod typed;
 
 use chrono::{DateTime, Utc};
 
-pub use said::{Draft, Outgoing, Part, Shown, button, engine_drafts, msg, offered, render, render_drafts, render_msgs};
-pub use typed::{WORD_LISTS, press_typed_button, typed_rating};
-
+use crate::assistant::{Assistant, Outgoing, describe, offered, press_typed_button, render, render_msgs, typed_rating};
 use crate::engine::action::Action;
-use crate::engine::{self, Flows, Incoming, Input, Session, Turn};
-use crate::i18n::Locales;
+use crate::engine::{self, Incoming, Input, Session, Turn};
 use crate::lang::Lang;
-use crate::privacy::PrivacySettings;
 use crate::privacy::export::DataFile;
-use crate::staff::cases::{Case, CaseSettings};
+use crate::staff::cases::Case;
 use crate::staff::desk::{Asking, Handled, StaffPost, staff_line};
 use crate::staff::relay::{Route, relayable};
-use crate::store::{Finish, Line, Outbound, Store, StoreError, TurnRecord};
+use crate::store::{Finish, Line, Outbound, StoreError, TurnRecord};
 
 /// The messages the shell says itself (to citizens and in the staff group), beside the
 /// engine's (`engine::CORE_MESSAGES`); every locale must have each of them.
@@ -88,16 +83,6 @@ pub const SHELL_MESSAGES: &[&str] = &[
     "staff-card",
     "staff-reply-from",
 ];
-
-/// The engine, its text, its store and how cases run: what a channel needs to hold
-/// conversations.
-pub struct Assistant {
-    pub flows: Flows,
-    pub locales: Locales,
-    pub store: Store,
-    pub cases: CaseSettings,
-    pub privacy: PrivacySettings,
-}
 
 /// A turn ready to commit: its rows, what to send the citizen, what to post for staff.
 #[derive(Debug, Clone, Default)]
@@ -161,11 +146,6 @@ impl Assistant {
             self.store.finish(Some(prepared.record), finish).await?;
         }
         Ok((prepared.out, prepared.files))
-    }
-
-    /// Renders drafts with this assistant's flows and text.
-    pub fn render_drafts(&self, drafts: &[Draft]) -> Vec<Outgoing> {
-        render_drafts(&self.flows, &self.locales, drafts)
     }
 
     /// The rows and requests of a staff action on a case, added to `finish`: the messages for
@@ -372,20 +352,6 @@ fn position(session: &Session) -> (Option<String>, Option<String>) {
     }
 }
 
-/// One step and its rendering, without any IO (and without the shell: no cases, no privacy
-/// commands): the benchmarks and the evaluation call it.
-pub fn respond(
-    flows: &Flows,
-    locales: &Locales,
-    session: Session,
-    incoming: &Incoming,
-    now: DateTime<Utc>,
-) -> (Turn, Vec<Outgoing>) {
-    let turn = engine::step(flows, session, incoming, now);
-    let out = render(flows, locales, &turn);
-    (turn, out)
-}
-
 /// The rows a turn adds: the citizen's input, every reply, every escalation.
 fn record_turn(
     channel: &str,
@@ -441,18 +407,5 @@ fn outgoing_line(o: &Outgoing, now: DateTime<Utc>) -> Line {
         kind: "text".into(),
         body: o.text.clone(),
         ..Line::default()
-    }
-}
-
-/// The kind and the stored body of an input.
-pub(crate) fn describe(input: &Input) -> (&'static str, String) {
-    match input {
-        Input::Text { text } => ("text", text.clone()),
-        Input::Command { name, arg } => ("command", format!("/{name} {arg}").trim_end().to_string()),
-        Input::Button { data } => ("button", data.clone()),
-        Input::Location { lat, lon } => ("location", format!("{lat},{lon}")),
-        Input::Photo { file_id } => ("photo", file_id.clone()),
-        Input::Contact { phone } => ("contact", phone.clone()),
-        Input::Unsupported { what } => ("unsupported", what.clone()),
     }
 }

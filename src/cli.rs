@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::channels::{Assistant, console, telegram};
+use crate::assistant::Assistant;
+
+use crate::channels::{console, telegram};
 use crate::config::{Config, Options, RawTelegram, TelegramConfig};
 use crate::engine::{Flows, load_flows};
 use crate::i18n::Locales;

@@ -22,7 +22,9 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use serde::Serialize;
 
-use crate::channels::{Assistant, Outgoing, console};
+use crate::assistant::{Assistant, Outgoing};
+
+use crate::channels::console;
 use crate::engine::decide::decide;
 use crate::engine::{Flows, Intent, areas, epoch};
 use crate::i18n::Locales;

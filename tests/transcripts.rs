@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
-use sofia_bot::channels::{Assistant, Outgoing, Shown, console};
+use sofia_bot::assistant::{Assistant, Outgoing, Shown};
+use sofia_bot::channels::console;
 use sofia_bot::engine::{Input, Settings, epoch, load_flows};
 use sofia_bot::i18n::Locales;
 use sofia_bot::lang::Lang;

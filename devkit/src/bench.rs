@@ -7,8 +7,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use sofia_bot::assistant::Assistant;
 use sofia_bot::bench::{SCRIPT, peak_memory, print_spread, tempfile_dir};
-use sofia_bot::channels::Assistant;
 use sofia_bot::channels::telegram::rate::Limits;
 use sofia_bot::channels::telegram::{self, Settings};
 use sofia_bot::engine::Flows;

@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 
 use serde_json::Value;
-use sofia_bot::channels::Assistant;
+use sofia_bot::assistant::Assistant;
 use sofia_bot::channels::telegram::CHANNEL;
 use sofia_bot::channels::telegram::render::{self, Request};
 use sofia_bot::engine::{Flows, Input, Session};
@@ -95,7 +95,7 @@ impl Planner {
             let now = chrono::Utc::now();
             let prepared = a.prepare(CHANNEL, &key, input.clone(), lang, now).await?;
             let message = (!matches!(input, Input::Button { .. })).then_some(0);
-            let replies = render::turn_requests(chat, message, None, &prepared);
+            let replies = render::turn_requests(chat, message, None, &prepared.out, &prepared.files);
             a.commit(CHANNEL, &key, prepared, now).await?;
             planned.push(Planned { input, replies });
         }

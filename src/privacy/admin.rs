@@ -9,7 +9,7 @@ use chrono::Utc;
 
 use super::redact::{PublicNumbers, redact};
 use super::rights::audit;
-use crate::channels::Assistant;
+use crate::assistant::Assistant;
 use crate::lang::Lang;
 use crate::staff::desk::Handled;
 use crate::store::{Purged, TurnRecord};

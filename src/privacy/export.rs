@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use crate::channels::Assistant;
+use crate::assistant::Assistant;
 use crate::engine::Msg;
 use crate::lang::Lang;
 use crate::staff::cases::Actor;

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 
 use super::export::export;
-use crate::channels::{Assistant, Draft, Part, button, msg};
+use crate::assistant::{Assistant, Draft, Part, button, msg};
 use crate::engine::action::Action;
 use crate::engine::{Arg, Msg};
 use crate::lang::Lang;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::cases::Case;
 use super::desk::{StaffPost, at, clip};
-use crate::channels::{Assistant, Shown};
+use crate::assistant::{Assistant, Shown};
 use crate::engine::action::{Action, StaffButton};
 use crate::engine::{Arg, Slot};
 use crate::lang::Lang;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::cases::{Actor, CaseRef, EventKind, Source};
 use super::desk::{Handled, at};
 use super::lifecycle::{self, Happening, Step};
-use crate::channels::{Assistant, Draft, Part, button, msg};
+use crate::assistant::{Assistant, Draft, Part, button, msg};
 use crate::engine::Arg;
 use crate::engine::action::Action;
 use crate::lang::Lang;

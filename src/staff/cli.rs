@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::cases::{Actor, Case, CaseRef, Source, Staffer, Status};
 use super::desk::StaffAct;
-use crate::channels::Assistant;
+use crate::assistant::Assistant;
 use crate::store::{CaseFilter, Finish};
 
 /// What to do, as the command line read it.

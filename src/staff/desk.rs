@@ -14,7 +14,7 @@ use chrono::{DateTime, Datelike, Duration, Utc};
 
 use super::cases::{Actor, Case, CaseRef, Event, EventKind, Source, Staffer, Status};
 use super::lifecycle::{self, Happening, Refusal, Rules, Step};
-use crate::channels::{Assistant, Draft, Part, Shown, button, describe, msg};
+use crate::assistant::{Assistant, Draft, Part, Shown, button, describe, msg};
 use crate::engine::action::Action;
 use crate::engine::{Arg, Effect, Input, Msg, Slot};
 use crate::lang::Lang;

@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 use super::cases::{Actor, Case, EventKind, Source, Status};
 use super::desk::{Handled, StaffPost, at, clip, describe_for_staff};
 use super::lifecycle::{self, Happening, Step};
-use crate::channels::{Assistant, Draft, Outgoing, Part, describe, msg};
+use crate::assistant::{Assistant, Draft, Outgoing, Part, describe, msg};
 use crate::engine::decide::{Decision, decide};
 use crate::engine::{Arg, Input, Session, StepKind};
 use crate::store::{CaseUpdate, StoreError};

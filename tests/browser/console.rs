@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use sofia_bot::channels::Assistant;
+use sofia_bot::assistant::Assistant;
 use sofia_bot::engine::{Input, Settings, load_flows};
 use sofia_bot::i18n::Locales;
 use sofia_bot::staff::cases::Status;

@@ -4,7 +4,7 @@
 //! sweep, and /cases.
 
 use chrono::{DateTime, Duration, Utc};
-use sofia_bot::channels::Assistant;
+use sofia_bot::assistant::Assistant;
 use sofia_bot::channels::console::CHANNEL;
 use sofia_bot::engine::Input;
 use sofia_bot::staff::cases::{Actor, Case, EventKind, Source, Staffer, Status};
@@ -310,7 +310,7 @@ async fn cases_lists_the_citizens_cases_with_reference_and_status() {
 fn every_message_the_shell_says_is_in_every_language() {
     let locales = crate::support::locales();
     for lang in sofia_bot::lang::Lang::ALL {
-        for id in sofia_bot::channels::SHELL_MESSAGES.iter().chain(sofia_bot::channels::WORD_LISTS) {
+        for id in sofia_bot::channels::SHELL_MESSAGES.iter().chain(sofia_bot::assistant::WORD_LISTS) {
             assert!(locales.has(lang, id), "{id} is missing in {lang}");
         }
     }

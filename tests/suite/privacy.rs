@@ -3,7 +3,7 @@
 //! anonymised, and the purge removes exactly what its dry run counted, keeping counts.
 
 use chrono::{DateTime, Duration, Utc};
-use sofia_bot::channels::Assistant;
+use sofia_bot::assistant::Assistant;
 use sofia_bot::channels::console::CHANNEL;
 use sofia_bot::engine::Input;
 use sofia_bot::privacy::Retention;

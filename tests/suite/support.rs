@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use sofia_bot::channels::Assistant;
+use sofia_bot::assistant::Assistant;
 use sofia_bot::engine::{Flows, Settings, load_flows};
 use sofia_bot::i18n::Locales;
 use sofia_bot::store::{Durability, Store};

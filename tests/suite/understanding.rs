@@ -1,7 +1,7 @@
 //! Understanding, measured on the project's held-out set (never used as examples), and the
 //! language rules of the engine.
 
-use sofia_bot::channels::respond;
+use sofia_bot::assistant::respond;
 use sofia_bot::engine::{Incoming, Input, Session, epoch};
 use sofia_bot::eval::eval_file;
 use sofia_bot::lang::Lang;

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
-use sofia_bot::channels::Assistant;
+use sofia_bot::assistant::Assistant;
 use sofia_bot::store::Role;
 use sofia_bot::web::auth::{self, Cost};
 use sofia_bot::web::{Console, WebSettings, app, limiter};

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use sofia_bot::channels::Assistant;
+use sofia_bot::assistant::Assistant;
 use sofia_bot::channels::telegram::rate::Limits;
 use sofia_bot::channels::telegram::render::Request;
 use sofia_bot::channels::telegram::{self, Settings, TelegramError};

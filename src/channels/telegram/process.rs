@@ -17,7 +17,7 @@ use super::render;
 use super::send::Sender;
 use super::staff::{StaffGroup, StaffInput, read_staff};
 use super::{CHANNEL, retry_wait};
-use crate::channels::Assistant;
+use crate::assistant::Assistant;
 use crate::store::{Finish, Outbound, Received};
 
 /// The longest wait between tries at committing an update that could not be stored for a
@@ -239,7 +239,7 @@ async fn try_finish(
         Action::Turn { chat, input, lang, callback, message } => {
             let chat_key = chat.to_string();
             let prepared = inner.assistant.prepare(CHANNEL, &chat_key, input, lang, now).await?;
-            let requests = render::turn_requests(chat, message, callback.as_deref(), &prepared);
+            let requests = render::turn_requests(chat, message, callback.as_deref(), &prepared.out, &prepared.files);
             finish.outbox =
                 requests.iter().map(|r| Outbound { chat: chat_key.clone(), payload: r.to_payload() }).collect();
             finish.outbox.extend(inner.assistant.staff_outbound(&prepared.staff));

@@ -9,10 +9,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::channels::{Outgoing, Prepared, Shown};
+use crate::assistant::{Outgoing, Shown};
 use crate::engine::Msg;
 use crate::i18n::Locales;
 use crate::lang::Lang;
+use crate::privacy::export::DataFile;
 use crate::staff::desk::StaffPost;
 
 /// Telegram's limit on a message, in UTF-16 code units after entity parsing.
@@ -256,13 +257,16 @@ pub fn staff_posts(group: i64, posts: &[StaffPost]) -> Vec<Request> {
 /// Everything a citizen's turn sends, in order: the answer to a pressed button (`callback`),
 /// the replies, and the files (their data). `message` is the citizen's message the turn
 /// answers, if it was one.
-pub fn turn_requests(chat_id: i64, message: Option<i32>, callback: Option<&str>, prepared: &Prepared) -> Vec<Request> {
-    let files = prepared.files.iter().map(|f| Request::SendDocument {
-        chat_id,
-        file_name: f.name.clone(),
-        content: f.content.clone(),
-    });
-    callback.map(answer_callback).into_iter().chain(messages(chat_id, message, &prepared.out)).chain(files).collect()
+pub fn turn_requests(
+    chat_id: i64,
+    message: Option<i32>,
+    callback: Option<&str>,
+    replies: &[Outgoing],
+    files: &[DataFile],
+) -> Vec<Request> {
+    let files =
+        files.iter().map(|f| Request::SendDocument { chat_id, file_name: f.name.clone(), content: f.content.clone() });
+    callback.map(answer_callback).into_iter().chain(messages(chat_id, message, replies)).chain(files).collect()
 }
 
 /// The requests for a turn's replies, in order: sendMessage for each, and for an
