@@ -5,6 +5,7 @@ mod bad_input;
 mod cases;
 mod cli;
 mod facts;
+mod layers;
 mod lint;
 mod privacy;
 mod properties;
