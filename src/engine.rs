@@ -7,14 +7,14 @@
 //! fresh start. It knows no city: every fact comes from `dialogs/` and `locales/`.
 
 pub mod action;
-pub mod answer;
-pub mod areas;
-pub mod decide;
-pub mod flow;
+pub(crate) mod answer;
+pub(crate) mod areas;
+pub(crate) mod decide;
+pub(crate) mod flow;
 mod load;
-pub mod places;
+pub(crate) mod places;
 mod run;
-pub mod session;
+pub(crate) mod session;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -4,12 +4,12 @@
 //! Pure and deterministic; it knows Bulgarian and English, not any city. What it learns comes
 //! from the examples and patterns in `dialogs/`.
 
-pub mod lexicon;
-pub mod normalize;
+pub(crate) mod lexicon;
+pub(crate) mod normalize;
 mod patterns;
-pub mod skeleton;
-pub mod stem;
-pub mod translit;
+pub(crate) mod skeleton;
+pub(crate) mod stem;
+pub(crate) mod translit;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -42,7 +42,7 @@ const BULGARIAN_LATIN_WORDS: &str = "i da ne na za se si ot do po s v vav vuv ka
 
 /// The system's Bulgarian dictionary (Debian's `hunspell-bg`), loaded once per process.
 /// Without it understanding works from the examples alone, and a warning says what is missing.
-pub fn system_lexicon() -> &'static lexicon::Lexicon {
+pub(crate) fn system_lexicon() -> &'static lexicon::Lexicon {
     static LEXICON: std::sync::OnceLock<lexicon::Lexicon> = std::sync::OnceLock::new();
     LEXICON.get_or_init(|| match lexicon::Lexicon::load_system() {
         Ok(l) => {
@@ -471,7 +471,7 @@ const EN_AUXILIARIES: &[&str] = &["can", "could", "do", "does", "is", "are", "sh
 
 /// Whether a text asks something, rather than tells: a question mark, a question word at the
 /// start, "ли" second ("има ли ..."), or an English auxiliary first ("can I ...").
-pub fn is_question(text: &str) -> bool {
+pub(crate) fn is_question(text: &str) -> bool {
     if text.contains('?') {
         return true;
     }
@@ -545,7 +545,7 @@ fn next_joiner(text: &str) -> Option<(usize, usize)> {
 /// The parts of a message that may each be a request of their own: split at question and
 /// exclamation marks, semicolons, new lines, a full stop before a capital letter, and the
 /// phrases that join a second request to a first. Parts without letters are left out.
-pub fn clauses(text: &str) -> Vec<String> {
+pub(crate) fn clauses(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut parts = Vec::new();
     let mut current = String::new();

@@ -6,10 +6,10 @@
 //! /forget (and the same for staff acting on a request received by other means); `export`
 //! writes a citizen's data as JSON and as readable text.
 
-pub mod admin;
-pub mod export;
+pub(crate) mod admin;
+pub(crate) mod export;
 pub mod redact;
-pub mod rights;
+pub(crate) mod rights;
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::OnceLock;

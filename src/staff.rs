@@ -6,5 +6,5 @@ mod citizen;
 pub mod cli;
 pub mod desk;
 pub mod hours;
-pub mod lifecycle;
-pub mod relay;
+pub(crate) mod lifecycle;
+pub(crate) mod relay;

@@ -16,11 +16,11 @@ mod client;
 mod error;
 mod extract;
 mod form;
-pub mod keys;
+pub(crate) mod keys;
 pub mod limiter;
 mod pages;
 mod security;
-pub mod users;
+pub(crate) mod users;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;

@@ -18,12 +18,12 @@
 
 mod call;
 mod lanes;
-pub mod poll;
+pub(crate) mod poll;
 pub mod process;
 pub mod rate;
 pub mod read;
 pub mod render;
-pub mod send;
+pub(crate) mod send;
 pub mod staff;
 pub mod webhook;
 

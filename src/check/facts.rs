@@ -16,7 +16,7 @@ use crate::i18n::spot;
 use crate::i18n::{Confidence, Fact, Facts, Kind, Locales};
 
 /// Every facts problem in `dialogs/` and `locales/`.
-pub fn lint(dialogs: &Path, locales_dir: &Path, facts: &Facts, locales: Option<&Locales>) -> Vec<LoadError> {
+pub(super) fn lint(dialogs: &Path, locales_dir: &Path, facts: &Facts, locales: Option<&Locales>) -> Vec<LoadError> {
     let index = Index::new(facts);
     let mut problems = Vec::new();
     for file in files(locales_dir, "ftl") {

@@ -10,7 +10,7 @@ use crate::nlu::normalize::normalize;
 
 /// What the citizen gave in answer to a question.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Answer<'a> {
+pub(crate) enum Answer<'a> {
     Text(&'a str),
     Choice(usize),
     Location { lat: f64, lon: f64 },
@@ -19,7 +19,7 @@ pub enum Answer<'a> {
 }
 
 /// The slot for a fitting answer, or `None` when the question must be asked again.
-pub fn check(ask: &Ask, answer: &Answer, places: &Places, today: NaiveDate) -> Option<Slot> {
+pub(crate) fn check(ask: &Ask, answer: &Answer, places: &Places, today: NaiveDate) -> Option<Slot> {
     match (ask.expect, answer) {
         (Expect::Choice, Answer::Choice(i)) => choice(ask, *i),
         (Expect::Choice, Answer::Text(t)) => {
@@ -56,7 +56,7 @@ pub fn check(ask: &Ask, answer: &Answer, places: &Places, today: NaiveDate) -> O
 
 /// The choice that free words name ("светофарът мига" names the traffic light), when the
 /// words of exactly one choice appear in `words` (see `Classifier::words`).
-pub fn choice_by_words(ask: &Ask, words: &[String]) -> Option<Slot> {
+pub(crate) fn choice_by_words(ask: &Ask, words: &[String]) -> Option<Slot> {
     let named: Vec<usize> = (0..ask.choices.len())
         .filter(|&i| ask.choices[i].words.iter().any(|w| words.iter().any(|t| t.starts_with(w.as_str()))))
         .collect();
@@ -72,7 +72,7 @@ fn choice(ask: &Ask, i: usize) -> Option<Slot> {
 }
 
 /// `12`, `2,5`, `2.5`, `1 200`.
-pub fn parse_number(text: &str) -> Option<f64> {
+pub(crate) fn parse_number(text: &str) -> Option<f64> {
     let t: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect();
     let t = t.replace(',', ".");
     let v: f64 = t.parse().ok()?;
@@ -80,7 +80,7 @@ pub fn parse_number(text: &str) -> Option<f64> {
 }
 
 /// `25.12.2026`, `25.12` (this year), `2026-12-25`, `днес`/`today`, `утре`/`tomorrow`.
-pub fn parse_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
+pub(crate) fn parse_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
     match normalize(text).as_str() {
         "днес" | "today" | "dnes" => return Some(today),
         "утре" | "tomorrow" | "utre" => return today.succ_opt(),
@@ -106,7 +106,7 @@ pub fn parse_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
 
 /// A Bulgarian phone number, as `+359` and nine digits: `0888 123 456`, `+359 888 123 456`,
 /// `00359888123456`.
-pub fn parse_phone(text: &str) -> Option<String> {
+pub(crate) fn parse_phone(text: &str) -> Option<String> {
     let t = text.trim();
     if !t.chars().all(|c| c.is_ascii_digit() || " +-()./".contains(c)) {
         return None;

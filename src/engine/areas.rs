@@ -15,11 +15,11 @@ use super::LoadError;
 use super::flow::line_of;
 
 /// Small talk: greetings, thanks, help. A flow topic, but not an area (its area is `none`).
-pub const GENERAL: &str = "general";
+pub(crate) const GENERAL: &str = "general";
 /// Not a request the assistant is for, or not understood.
-pub const NONE: &str = "none";
+pub(crate) const NONE: &str = "none";
 /// A person: the hand-over to staff.
-pub const HUMAN: &str = "human";
+pub(crate) const HUMAN: &str = "human";
 
 #[derive(Debug, Clone, Default)]
 pub struct Areas {

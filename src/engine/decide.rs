@@ -10,7 +10,7 @@ const SUGGEST_SPREAD: f32 = 0.15;
 const MAX_SUGGESTIONS: usize = 3;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Decision {
+pub(crate) enum Decision {
     /// Go where this intent leads.
     Answer {
         intent: usize,
@@ -28,7 +28,7 @@ pub enum Decision {
 
 impl Decision {
     /// The intent the citizen is sent to or offered first.
-    pub fn first(&self) -> Option<usize> {
+    pub(crate) fn first(&self) -> Option<usize> {
         match self {
             Decision::Answer { intent, .. } => Some(*intent),
             Decision::Suggest { intents, .. } => intents.first().copied(),
@@ -37,7 +37,7 @@ impl Decision {
     }
 }
 
-pub fn decide(flows: &Flows, u: &Understanding) -> Decision {
+pub(crate) fn decide(flows: &Flows, u: &Understanding) -> Decision {
     let settings = &flows.settings;
     let topic = |i: usize| flows.intent(i).0.topic.as_str();
     let flow_of = |i: usize| flows.intents[i].0;

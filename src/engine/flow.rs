@@ -271,8 +271,8 @@ fn valid_name(name: &str, max: usize) -> bool {
         && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-pub const MAX_FLOW_ID: usize = 20;
-pub const MAX_STEP_NAME: usize = 24;
+pub(crate) const MAX_FLOW_ID: usize = 20;
+pub(crate) const MAX_STEP_NAME: usize = 24;
 
 /// Turns a byte offset into a 1-based line number.
 pub(crate) fn line_of(source: &str, offset: usize) -> usize {

@@ -30,13 +30,13 @@ use std::time::{Duration, Instant};
 use table::{FormTable, LemmaIds, LemmaStore};
 
 /// The environment variable naming a directory that holds `bg_BG.aff` and `bg_BG.dic`.
-pub const DIR_VARIABLE: &str = "SOFIA_HUNSPELL_DIR";
+pub(crate) const DIR_VARIABLE: &str = "SOFIA_HUNSPELL_DIR";
 /// The standard places of the system's dictionary, searched after `SOFIA_HUNSPELL_DIR`.
 const SYSTEM_DIRS: &[&str] = &["/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/dicts"];
 
 /// Why a lexicon could not be loaded.
 #[derive(Debug, thiserror::Error)]
-pub enum LexiconError {
+pub(crate) enum LexiconError {
     #[error(
         "no Bulgarian Hunspell dictionary (bg_BG.aff and bg_BG.dic) in {searched}: install it with \
          `apt-get install hunspell-bg`, or set {DIR_VARIABLE} to a directory that has them"
@@ -56,7 +56,7 @@ impl LexiconError {
 
 /// The two files of a Hunspell dictionary.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DictionaryFiles {
+pub(crate) struct DictionaryFiles {
     pub aff: PathBuf,
     pub dic: PathBuf,
 }
@@ -64,7 +64,7 @@ pub struct DictionaryFiles {
 impl DictionaryFiles {
     /// The system's Bulgarian dictionary: in `$SOFIA_HUNSPELL_DIR` if it is set, then in
     /// `/usr/share/hunspell`, `/usr/share/myspell` and `/usr/share/myspell/dicts`.
-    pub fn find_system() -> Result<DictionaryFiles, LexiconError> {
+    pub(crate) fn find_system() -> Result<DictionaryFiles, LexiconError> {
         let mut dirs: Vec<PathBuf> =
             std::env::var_os(DIR_VARIABLE).filter(|d| !d.is_empty()).map(PathBuf::from).into_iter().collect();
         dirs.extend(SYSTEM_DIRS.iter().map(PathBuf::from));
@@ -72,7 +72,7 @@ impl DictionaryFiles {
     }
 
     /// The first directory of `dirs` that has both `bg_BG.aff` and `bg_BG.dic`.
-    pub fn find_in(dirs: &[PathBuf]) -> Result<DictionaryFiles, LexiconError> {
+    pub(crate) fn find_in(dirs: &[PathBuf]) -> Result<DictionaryFiles, LexiconError> {
         dirs.iter()
             .map(|dir| DictionaryFiles { aff: dir.join("bg_BG.aff"), dic: dir.join("bg_BG.dic") })
             .find(|files| files.aff.is_file() && files.dic.is_file())
@@ -84,7 +84,7 @@ impl DictionaryFiles {
 
 /// Where a lexicon's table came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     /// Nothing: an empty lexicon, which knows no form.
     #[default]
     Empty,
@@ -99,7 +99,7 @@ pub enum Source {
 
 /// Every form of a dictionary's words, each with its lemmas.
 #[derive(Default)]
-pub struct Lexicon {
+pub(crate) struct Lexicon {
     table: FormTable,
     lemmas: LemmaStore,
     files: Option<DictionaryFiles>,
@@ -108,7 +108,7 @@ pub struct Lexicon {
 
 /// A candidate spelling that the lexicon knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Known<'c, 'l> {
+pub(crate) struct Known<'c, 'l> {
     /// Its place among the candidates, from 0.
     pub rank: usize,
     /// The candidate itself.
@@ -119,7 +119,7 @@ pub struct Known<'c, 'l> {
 
 impl Lexicon {
     /// Loads a dictionary by expanding every word of `dic` by the rules of `aff`.
-    pub fn load(aff: &Path, dic: &Path) -> Result<Lexicon, LexiconError> {
+    pub(crate) fn load(aff: &Path, dic: &Path) -> Result<Lexicon, LexiconError> {
         let (table, lemmas) = builder::build(aff, dic)?;
         let files = DictionaryFiles { aff: aff.to_owned(), dic: dic.to_owned() };
         Ok(Lexicon { table, lemmas, files: Some(files), source: Source::Expanded })
@@ -128,7 +128,7 @@ impl Lexicon {
     /// Loads a dictionary from the cache file `cache` if it was built from these very files
     /// (same paths, sizes and modification times); otherwise expands it and writes the cache
     /// again. A cache that cannot be read or written never fails the load.
-    pub fn load_cached(aff: &Path, dic: &Path, cache: &Path) -> Result<Lexicon, LexiconError> {
+    pub(crate) fn load_cached(aff: &Path, dic: &Path, cache: &Path) -> Result<Lexicon, LexiconError> {
         let files = DictionaryFiles { aff: aff.to_owned(), dic: dic.to_owned() };
         let key = cache::Key::of(aff, dic);
         let stale = match &key {
@@ -151,7 +151,7 @@ impl Lexicon {
 
     /// Loads the system's dictionary (see `DictionaryFiles::find_system`), through the cache
     /// file `sofia-bot/lexicon-bg_BG.bin` in `$XDG_CACHE_HOME` or `~/.cache` when there is one.
-    pub fn load_system() -> Result<Lexicon, LexiconError> {
+    pub(crate) fn load_system() -> Result<Lexicon, LexiconError> {
         let files = DictionaryFiles::find_system()?;
         match default_cache_path() {
             Some(cache) => Lexicon::load_cached(&files.aff, &files.dic, &cache),
@@ -160,7 +160,7 @@ impl Lexicon {
     }
 
     /// The lemmas of a lowercase form, the preferred first; none for an unknown form.
-    pub fn lemmas(&self, form: &str) -> Lemmas<'_> {
+    pub(crate) fn lemmas(&self, form: &str) -> Lemmas<'_> {
         Lemmas { ids: self.table.find(form), store: &self.lemmas }
     }
 
@@ -168,18 +168,19 @@ impl Lexicon {
     /// is a dictionary word, then the lemma that keeps most of the form's beginning, then the
     /// shorter, then the alphabetical first. So работи -> работа (not работя), вили -> вила
     /// (not the name Вили), блага -> блага.
-    pub fn lemma(&self, form: &str) -> Option<&str> {
+    pub(crate) fn lemma(&self, form: &str) -> Option<&str> {
         self.lemmas(form).next()
     }
 
     /// Whether the lexicon knows a lowercase form.
-    pub fn contains(&self, form: &str) -> bool {
+    #[cfg(test)]
+    pub(crate) fn contains(&self, form: &str) -> bool {
         self.table.find(form).is_some()
     }
 
     /// The first of several candidate spellings (such as `translit::candidates`, most likely
     /// first) that is a known form, with its preferred lemma.
-    pub fn first_known<'c, S: AsRef<str>>(&self, candidates: &'c [S]) -> Option<Known<'c, '_>> {
+    pub(crate) fn first_known<'c, S: AsRef<str>>(&self, candidates: &'c [S]) -> Option<Known<'c, '_>> {
         candidates.iter().enumerate().find_map(|(rank, candidate)| {
             let form = candidate.as_ref();
             self.lemma(form).map(|lemma| Known { rank, form, lemma })
@@ -187,38 +188,39 @@ impl Lexicon {
     }
 
     /// The number of distinct forms.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.table.forms as usize
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// The number of distinct lemmas.
-    pub fn lemma_count(&self) -> usize {
+    pub(crate) fn lemma_count(&self) -> usize {
         self.lemmas.len()
     }
 
     /// The memory the lexicon holds on the heap, in bytes.
-    pub fn heap_bytes(&self) -> usize {
+    pub(crate) fn heap_bytes(&self) -> usize {
         self.table.heap_bytes() + self.lemmas.heap_bytes()
     }
 
     /// Every form, in the table's order (by code point), each with its lemmas.
-    pub fn for_each_form(&self, mut visit: impl FnMut(&str, Lemmas<'_>)) {
+    pub(crate) fn for_each_form(&self, mut visit: impl FnMut(&str, Lemmas<'_>)) {
         self.table.for_each(|codes, ids| {
             visit(&self.table.alphabet.decode(codes), Lemmas { ids: Some(ids), store: &self.lemmas })
         });
     }
 
     /// The files the lexicon was loaded from, if any.
-    pub fn files(&self) -> Option<&DictionaryFiles> {
+    #[cfg(test)]
+    pub(crate) fn files(&self) -> Option<&DictionaryFiles> {
         self.files.as_ref()
     }
 
     /// Where the table came from: expanded, or the cache, and why not the cache.
-    pub fn source(&self) -> &Source {
+    pub(crate) fn source(&self) -> &Source {
         &self.source
     }
 }
@@ -237,7 +239,7 @@ impl fmt::Debug for Lexicon {
 
 /// The lemmas of one form, the preferred first.
 #[derive(Debug, Clone)]
-pub struct Lemmas<'a> {
+pub(crate) struct Lemmas<'a> {
     ids: Option<LemmaIds<'a>>,
     store: &'a LemmaStore,
 }
@@ -253,7 +255,7 @@ impl<'a> Iterator for Lemmas<'a> {
 
 /// The cache file `load_system` uses: `$XDG_CACHE_HOME/sofia-bot/lexicon-bg_BG.bin`, or the
 /// same under `~/.cache`; none when neither is known.
-pub fn default_cache_path() -> Option<PathBuf> {
+pub(crate) fn default_cache_path() -> Option<PathBuf> {
     let xdg = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from).filter(|d| d.is_absolute());
     let home = || std::env::var_os("HOME").filter(|h| !h.is_empty()).map(|h: OsString| PathBuf::from(h).join(".cache"));
     xdg.or_else(home).map(|dir| dir.join("sofia-bot").join("lexicon-bg_BG.bin"))
@@ -262,7 +264,7 @@ pub fn default_cache_path() -> Option<PathBuf> {
 /// Loads the system's dictionary and measures it, for `sofia-bot bench`: the forms, the
 /// memory, the time to expand the dictionary and to read the cache, and the time of one
 /// lookup. Says what is missing when the dictionary is not installed.
-pub fn describe_load() -> String {
+pub(crate) fn describe_load() -> String {
     let files = match DictionaryFiles::find_system() {
         Ok(files) => files,
         Err(e) => return format!("lexicon: not loaded: {e}"),

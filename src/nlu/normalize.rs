@@ -13,7 +13,7 @@ use unicode_normalization::char::is_combining_mark;
 
 /// The script a token or a text is written in, judged by its letters alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Script {
+pub(crate) enum Script {
     /// Cyrillic letters and no Latin ones.
     Cyrillic,
     /// Latin letters and no Cyrillic ones.
@@ -33,7 +33,7 @@ pub enum Script {
 /// words, except a `.` or `,` between two digits ("2,50", "42.69") and an apostrophe
 /// between two letters of a Latin word (`don't`, ``b`lgaria``), which stay. Words are
 /// separated by single spaces, with none at either end.
-pub fn normalize(text: &str) -> String {
+pub(crate) fn normalize(text: &str) -> String {
     let chars: Vec<char> = text.to_lowercase().nfd().collect();
     let mut out = String::with_capacity(text.len());
     let mut word: Vec<char> = Vec::new();
@@ -70,12 +70,12 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// Splits normalised text into its words.
-pub fn tokens(normalized: &str) -> Vec<&str> {
+pub(crate) fn tokens(normalized: &str) -> Vec<&str> {
     normalized.split_whitespace().collect()
 }
 
 /// Tells the script of one token from the letters in it.
-pub fn script_of(token: &str) -> Script {
+pub(crate) fn script_of(token: &str) -> Script {
     let (cyrillic, latin) = count_letters(token);
     match (cyrillic > 0, latin > 0) {
         (true, false) => Script::Cyrillic,
@@ -89,7 +89,8 @@ pub fn script_of(token: &str) -> Script {
 ///
 /// A script holding at least two letters in three is the text's script, so one brand name
 /// in a Bulgarian sentence leaves it Cyrillic; anything more even is `Mixed`.
-pub fn script_of_text(normalized: &str) -> Script {
+#[cfg(test)]
+pub(crate) fn script_of_text(normalized: &str) -> Script {
     let (cyrillic, latin) = count_letters(normalized);
     if cyrillic == 0 && latin == 0 {
         Script::None

@@ -6,7 +6,7 @@ use super::normalize::normalize;
 /// Reduces Cyrillic and every common Latin typing of Bulgarian to one loose Latin form, so
 /// that "Люлин", "lyulin" and "lulin" meet, and "Възраждане" meets "vuzrajdane". It is lossy
 /// on purpose: it only has to tell a few dozen place names apart.
-pub fn skeleton(text: &str) -> String {
+pub(crate) fn skeleton(text: &str) -> String {
     let norm = normalize(text);
     let mut latin = String::with_capacity(norm.len());
     for c in norm.chars() {

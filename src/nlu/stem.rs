@@ -10,7 +10,7 @@
 ///
 /// A word of fewer than four letters, or one with any character that is not a Cyrillic
 /// letter, comes back unchanged.
-pub fn stem(word: &str) -> String {
+pub(crate) fn stem(word: &str) -> String {
     if !word.chars().all(is_cyrillic_letter) {
         return word.to_owned();
     }
@@ -116,7 +116,7 @@ fn remove_plural(w: &mut Vec<char>) {
 /// "s" goes from words longer than three letters unless they end "ss", "us" or "is"), then
 /// "ing" or "ed" when at least three letters remain. A word with any non-ASCII character
 /// comes back unchanged.
-pub fn stem_en(word: &str) -> String {
+pub(crate) fn stem_en(word: &str) -> String {
     if !word.is_ascii() {
         return word.to_owned();
     }

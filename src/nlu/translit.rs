@@ -120,7 +120,7 @@ struct Reading {
 /// first candidate is always `greedy(token)`. A token without letters ("94") is its own
 /// only candidate: digits are read as letters only inside a word. A token longer than 24
 /// characters gets only its greedy reading.
-pub fn candidates(token: &str, limit: usize) -> Vec<String> {
+pub(crate) fn candidates(token: &str, limit: usize) -> Vec<String> {
     if limit == 0 {
         return Vec::new();
     }
@@ -137,7 +137,7 @@ pub fn candidates(token: &str, limit: usize) -> Vec<String> {
 /// Returns the single most likely Cyrillic reading of a Latin-typed token: official
 /// digraphs read greedily, then a as а, u as у, y as ъ, j as ж, c as ц, q as я, 4 as ч,
 /// 6 as ш, w as в and x as х. A token without letters comes back unchanged.
-pub fn greedy(token: &str) -> String {
+pub(crate) fn greedy(token: &str) -> String {
     let chars = lowercase_chars(token);
     if !chars.iter().any(|c| c.is_alphabetic()) {
         return token.to_owned();

@@ -15,10 +15,10 @@ use crate::staff::desk::Handled;
 use crate::store::{Purged, TurnRecord};
 
 /// Rows of a table deleted per transaction by the purge.
-pub const PURGE_BATCH: i64 = 500;
+pub(crate) const PURGE_BATCH: i64 = 500;
 
 /// `sofia-bot purge [--dry-run]`: what is past its time, counted or removed.
-pub async fn purge(a: &Assistant, dry_run: bool) -> anyhow::Result<ExitCode> {
+pub(crate) async fn purge(a: &Assistant, dry_run: bool) -> anyhow::Result<ExitCode> {
     let cutoffs = a.privacy.retention.cutoffs(Utc::now());
     let p = if dry_run { a.store.purge_counts(cutoffs).await? } else { a.store.purge(cutoffs, PURGE_BATCH).await? };
     print!("{}", report(&p, dry_run));
@@ -26,7 +26,7 @@ pub async fn purge(a: &Assistant, dry_run: bool) -> anyhow::Result<ExitCode> {
 }
 
 /// A purge's counts, one line per kind of row.
-pub fn report(p: &Purged, dry_run: bool) -> String {
+pub(crate) fn report(p: &Purged, dry_run: bool) -> String {
     let verb = if dry_run { "would remove" } else { "removed" };
     let mut out = format!("{verb} {} rows\n", p.total());
     for (name, n) in [
@@ -58,7 +58,7 @@ fn actor(name: Option<String>) -> String {
 }
 
 /// `sofia-bot data find CHANNEL:CHAT`: what is kept about a citizen, counted.
-pub async fn find(a: &Assistant, chat: &str) -> anyhow::Result<ExitCode> {
+pub(crate) async fn find(a: &Assistant, chat: &str) -> anyhow::Result<ExitCode> {
     let (channel, chat) = parse_chat(chat)?;
     let lines = a.store.transcript(&channel, &chat).await?.len();
     let cases = a.store.chat_cases(&channel, &chat).await?;
@@ -75,7 +75,7 @@ pub async fn find(a: &Assistant, chat: &str) -> anyhow::Result<ExitCode> {
 }
 
 /// `sofia-bot data export CHANNEL:CHAT --out DIR`: the citizen's files, as /mydata makes them.
-pub async fn export(
+pub(crate) async fn export(
     a: &Assistant,
     chat: &str,
     out: &std::path::Path,
@@ -100,7 +100,7 @@ pub async fn export(
 }
 
 /// `sofia-bot data erase CHANNEL:CHAT`: erases as /forget does.
-pub async fn erase(a: &Assistant, chat: &str, name: Option<String>) -> anyhow::Result<ExitCode> {
+pub(crate) async fn erase(a: &Assistant, chat: &str, name: Option<String>) -> anyhow::Result<ExitCode> {
     let (channel, chat) = parse_chat(chat)?;
     let now = Utc::now();
     let mut handled = Handled::default();
@@ -121,7 +121,7 @@ pub async fn erase(a: &Assistant, chat: &str, name: Option<String>) -> anyhow::R
 
 /// `sofia-bot missed`: the questions the assistant did not understand most often, with
 /// personal numbers, phones, e-mail addresses and cards masked.
-pub async fn missed(a: &Assistant, limit: i64) -> anyhow::Result<ExitCode> {
+pub(crate) async fn missed(a: &Assistant, limit: i64) -> anyhow::Result<ExitCode> {
     let public = PublicNumbers::new(a.locales.facts.numbers());
     for (text, n) in a.store.missed_texts(limit).await? {
         let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -131,7 +131,7 @@ pub async fn missed(a: &Assistant, limit: i64) -> anyhow::Result<ExitCode> {
 }
 
 /// `sofia-bot data audit`: every export and erasure, oldest first.
-pub async fn audit_log(a: &Assistant) -> anyhow::Result<ExitCode> {
+pub(crate) async fn audit_log(a: &Assistant) -> anyhow::Result<ExitCode> {
     for e in a.store.audit_log().await? {
         let at = chrono::DateTime::<Utc>::from_timestamp_millis(e.at_ms).unwrap_or_default();
         println!("{} {} {} {}: {}", at.format("%Y-%m-%d %H:%M UTC"), e.actor, e.action, e.subject, e.detail);

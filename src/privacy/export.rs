@@ -18,7 +18,7 @@ pub struct DataFile {
 
 /// Everything kept about a chat: its conversation and its cases with their histories. `None`
 /// when nothing is kept.
-pub async fn export(
+pub(crate) async fn export(
     a: &Assistant,
     channel: &str,
     chat: &str,

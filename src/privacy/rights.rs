@@ -101,7 +101,7 @@ impl Assistant {
 }
 
 /// An audit entry about a chat's data.
-pub fn audit(now: DateTime<Utc>, actor: &str, action: &str, channel: &str, chat: &str, detail: &str) -> Audit {
+pub(crate) fn audit(now: DateTime<Utc>, actor: &str, action: &str, channel: &str, chat: &str, detail: &str) -> Audit {
     Audit {
         at_ms: now.timestamp_millis(),
         actor: actor.to_string(),

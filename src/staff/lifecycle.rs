@@ -26,7 +26,7 @@ use crate::calendar::Calendar;
 
 /// What the machine needs of the configuration and the content.
 #[derive(Debug, Clone, Copy)]
-pub struct Rules<'a> {
+pub(crate) struct Rules<'a> {
     /// Days after staff close a case in which a citizen's message reopens it.
     pub reopen_days: i64,
     /// Working time by which staff should answer a (re)opened case.
@@ -37,7 +37,7 @@ pub struct Rules<'a> {
 
 impl Rules<'_> {
     /// When a case (re)opened now is due.
-    pub fn due_from(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+    pub(crate) fn due_from(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         self.hours.add_working_time(self.calendar, now, self.due)
     }
 
@@ -49,7 +49,7 @@ impl Rules<'_> {
 
 /// What happens to a case.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Happening {
+pub(crate) enum Happening {
     /// A staff member wrote to the citizen: a reply or an attachment.
     Answered(Staffer),
     /// A staff member takes it.
@@ -70,7 +70,7 @@ pub enum Happening {
 
 /// Why nothing changed.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// Staff cannot answer or close a case that is resolved or closed.
     NotOpen,
     /// A colleague has taken it.
@@ -85,7 +85,7 @@ pub enum Refusal {
 
 /// How a case changes.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Step {
+pub(crate) enum Step {
     /// The fields to write and the events to record, in order (with the status each sets).
     Changed {
         update: CaseUpdate,
@@ -102,7 +102,8 @@ pub enum Step {
 
 impl Step {
     /// The status the case has after the step.
-    pub fn status(&self, case: &Case) -> Status {
+    #[cfg(test)]
+    pub(crate) fn status(&self, case: &Case) -> Status {
         match self {
             Step::Changed { update, .. } | Step::FollowUp { update, .. } => update.status.unwrap_or(case.status),
             Step::Refused(_) => case.status,
@@ -111,7 +112,7 @@ impl Step {
 }
 
 /// How `happening` changes `case` at `now`.
-pub fn apply(case: &Case, happening: &Happening, rules: Rules, now: DateTime<Utc>) -> Step {
+pub(crate) fn apply(case: &Case, happening: &Happening, rules: Rules, now: DateTime<Utc>) -> Step {
     let at_ms = now.timestamp_millis();
     let mut u = CaseUpdate::of(case.reference, at_ms);
     let mut events = Vec::new();
@@ -210,7 +211,7 @@ pub fn apply(case: &Case, happening: &Happening, rules: Rules, now: DateTime<Utc
 }
 
 /// Closes a case for good: the reopening window passed, or a follow-up case replaces it.
-pub fn close_for_good_step(case: &Case, now: DateTime<Utc>) -> Step {
+pub(crate) fn close_for_good_step(case: &Case, now: DateTime<Utc>) -> Step {
     let (mut u, mut events) = (CaseUpdate::of(case.reference, now.timestamp_millis()), Vec::new());
     close_for_good(&mut u, &mut events, now.timestamp_millis());
     Step::Changed { update: u, events }

@@ -45,7 +45,7 @@ pub enum Route {
 
 /// Whether a citizen's input is something to pass to staff while their case is open, rather
 /// than talk to the assistant (commands and buttons always go to the assistant).
-pub fn relayable(input: &Input) -> bool {
+pub(crate) fn relayable(input: &Input) -> bool {
     matches!(
         input,
         Input::Text { .. }

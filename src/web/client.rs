@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, request::Parts};
 
 /// The client's address; `None` when the connection's peer is unknown (a request handed to
 /// the router in process).
-pub fn client_address(parts: &Parts, trusted: &[IpAddr]) -> Option<IpAddr> {
+pub(super) fn client_address(parts: &Parts, trusted: &[IpAddr]) -> Option<IpAddr> {
     let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>()?.0.ip().to_canonical();
     if !trusted.contains(&peer) {
         return Some(peer);

@@ -21,23 +21,23 @@ use crate::store::{Role, WebSession};
 /// A signed-in staff member: a session that is still valid (not idle too long, not too old,
 /// account enabled). Extracting it keeps the session alive.
 #[derive(Debug, Clone)]
-pub struct Staff {
+pub(super) struct Staff {
     pub session: WebSession,
     /// The token every form of this session carries.
     pub csrf: String,
 }
 
 impl Staff {
-    pub fn name(&self) -> &str {
+    pub(super) fn name(&self) -> &str {
         &self.session.user.name
     }
 
-    pub fn role(&self) -> Role {
+    pub(super) fn role(&self) -> Role {
         self.session.user.role
     }
 
     /// Refuses a staff member below `role`.
-    pub fn require(self, role: Role) -> Result<Staff, WebError> {
+    pub(super) fn require(self, role: Role) -> Result<Staff, WebError> {
         if self.role() >= role { Ok(self) } else { Err(WebError::Forbidden) }
     }
 }
@@ -70,7 +70,7 @@ impl FromRequestParts<Arc<Console>> for Staff {
 
 /// A supervisor or an admin.
 #[derive(Debug, Clone)]
-pub struct Supervisor(pub Staff);
+pub(super) struct Supervisor(pub Staff);
 
 impl FromRequestParts<Arc<Console>> for Supervisor {
     type Rejection = WebError;
@@ -82,7 +82,7 @@ impl FromRequestParts<Arc<Console>> for Supervisor {
 
 /// An admin.
 #[derive(Debug, Clone)]
-pub struct Admin(pub Staff);
+pub(super) struct Admin(pub Staff);
 
 impl FromRequestParts<Arc<Console>> for Admin {
     type Rejection = WebError;
@@ -96,7 +96,7 @@ impl FromRequestParts<Arc<Console>> for Admin {
 /// field), read strictly. Without a session the browser goes to the login page; without the
 /// token the form is refused.
 #[derive(Debug, Clone)]
-pub struct Posted {
+pub(super) struct Posted {
     pub staff: Staff,
     pub fields: Fields,
 }
@@ -118,10 +118,10 @@ impl FromRequest<Arc<Console>> for Posted {
 /// The console's language: `?lang=`, the `sofia-lang` cookie, or Bulgarian. The `pages`
 /// layer decides it once per request (and remembers a `?lang=` choice in the cookie).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Language(pub Lang);
+pub(super) struct Language(pub Lang);
 
 impl Language {
-    pub fn of(parts: &Parts) -> Language {
+    pub(super) fn of(parts: &Parts) -> Language {
         let query = parts.uri.query().and_then(|q| Fields::parse(q.as_bytes()).ok()).unwrap_or_default();
         let jar = CookieJar::from_headers(&parts.headers);
         let lang = query
@@ -143,7 +143,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Language {
 
 /// The client's address for the login limits (see `client`); `None` when unknown.
 #[derive(Debug, Clone, Copy)]
-pub struct Client(pub Option<IpAddr>);
+pub(super) struct Client(pub Option<IpAddr>);
 
 impl FromRequestParts<Arc<Console>> for Client {
     type Rejection = std::convert::Infallible;

@@ -12,27 +12,27 @@ use axum::http::{header, request::Parts};
 use super::error::WebError;
 
 /// The largest body the console takes: room for the longest fields, percent-encoded.
-pub const MAX_BODY: usize = 64 * 1024;
+pub(super) const MAX_BODY: usize = 64 * 1024;
 
 /// Limits per field, in characters.
-pub mod limit {
+pub(super) mod limit {
     /// An answer, a note or a closing note: Telegram splits longer texts, staff should not.
-    pub const TEXT: usize = 4000;
-    pub const CANNED_TITLE: usize = 100;
-    pub const NAME: usize = 64;
-    pub const PASSWORD: usize = super::super::auth::MAX_PASSWORD;
-    pub const SEARCH: usize = 200;
+    pub(crate) const TEXT: usize = 4000;
+    pub(crate) const CANNED_TITLE: usize = 100;
+    pub(crate) const NAME: usize = 64;
+    pub(crate) const PASSWORD: usize = super::super::auth::MAX_PASSWORD;
+    pub(crate) const SEARCH: usize = 200;
     /// A filter value, a language, an id, an action.
-    pub const SHORT: usize = 64;
+    pub(crate) const SHORT: usize = 64;
 }
 
 /// The fields of a form or a query string; the last of repeated names wins.
 #[derive(Debug, Clone, Default)]
-pub struct Fields(HashMap<String, String>);
+pub(super) struct Fields(HashMap<String, String>);
 
 impl Fields {
     /// Reads `application/x-www-form-urlencoded` text.
-    pub fn parse(bytes: &[u8]) -> Result<Fields, WebError> {
+    pub(super) fn parse(bytes: &[u8]) -> Result<Fields, WebError> {
         let mut fields = HashMap::new();
         for pair in bytes.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
             let (name, value) = match pair.iter().position(|b| *b == b'=') {
@@ -45,12 +45,12 @@ impl Fields {
     }
 
     /// A field as sent, if it was.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str)
     }
 
     /// A field, trimmed, empty when absent; refused when longer than `max` characters.
-    pub fn text(&self, name: &'static str, max: usize) -> Result<String, WebError> {
+    pub(super) fn text(&self, name: &'static str, max: usize) -> Result<String, WebError> {
         let value = self.get(name).unwrap_or_default().trim();
         if value.chars().count() > max {
             return Err(WebError::TooLong { field: name, max });
@@ -59,7 +59,7 @@ impl Fields {
     }
 
     /// A field as typed (not trimmed), cut to `max` characters: to show a refused form again.
-    pub fn typed(&self, name: &str, max: usize) -> String {
+    pub(super) fn typed(&self, name: &str, max: usize) -> String {
         self.get(name).unwrap_or_default().chars().take(max).collect()
     }
 }
@@ -86,7 +86,7 @@ fn decode(raw: &[u8]) -> Result<String, WebError> {
 
 /// A posted form, read strictly (no token checked: the login form checks its own).
 #[derive(Debug, Clone)]
-pub struct Form(pub Fields);
+pub(super) struct Form(pub Fields);
 
 impl<S: Send + Sync> FromRequest<S> for Form {
     type Rejection = WebError;
@@ -107,7 +107,7 @@ impl<S: Send + Sync> FromRequest<S> for Form {
 
 /// The query string, read strictly.
 #[derive(Debug, Clone, Default)]
-pub struct Query(pub Fields);
+pub(super) struct Query(pub Fields);
 
 impl<S: Send + Sync> FromRequestParts<S> for Query {
     type Rejection = WebError;

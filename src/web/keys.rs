@@ -12,7 +12,7 @@ use super::auth::{hex, token};
 const TAG: usize = 16;
 
 /// The key every console token is derived from. Its `Debug` shows nothing.
-pub struct Keys {
+pub(crate) struct Keys {
     mac: hmac::Key,
 }
 
@@ -24,12 +24,12 @@ impl std::fmt::Debug for Keys {
 
 impl Keys {
     /// Keys from a secret (the stored one, see `Store::console_secret`).
-    pub fn new(secret: &[u8]) -> Keys {
+    pub(crate) fn new(secret: &[u8]) -> Keys {
         Keys { mac: hmac::Key::new(hmac::HMAC_SHA256, secret) }
     }
 
     /// Keys from a fresh random secret: tokens last as long as this process.
-    pub fn random() -> Keys {
+    pub(crate) fn random() -> Keys {
         let mut secret = [0u8; 32];
         getrandom::getrandom(&mut secret).expect("the OS's randomness");
         Keys::new(&secret)
@@ -47,17 +47,17 @@ impl Keys {
     }
 
     /// The CSRF token of a session: every form of that session carries it.
-    pub fn session_csrf(&self, session_id: &str) -> String {
+    pub(crate) fn session_csrf(&self, session_id: &str) -> String {
         self.tag("csrf-session", &[session_id])
     }
 
     /// The token of a login form, bound to the nonce in the browser's pre-session cookie.
-    pub fn login_token(&self, nonce: &str) -> String {
+    pub(crate) fn login_token(&self, nonce: &str) -> String {
         self.tag("csrf-login", &[nonce])
     }
 
     /// A device cookie's entry for an account: `nonce.tag`.
-    pub fn device_entry(&self, account: &str) -> String {
+    pub(crate) fn device_entry(&self, account: &str) -> String {
         let nonce = token();
         let tag = self.tag("device", &[&account.to_lowercase(), &nonce]);
         format!("{nonce}.{tag}")
@@ -65,7 +65,7 @@ impl Keys {
 
     /// The nonce of the entry in a device cookie that this console made for `account`, if
     /// there is one. A cookie holds entries separated by `_`.
-    pub fn device_nonce<'a>(&self, cookie: &'a str, account: &str) -> Option<&'a str> {
+    pub(crate) fn device_nonce<'a>(&self, cookie: &'a str, account: &str) -> Option<&'a str> {
         let account = account.to_lowercase();
         cookie.split('_').filter_map(|e| e.split_once('.')).find_map(|(nonce, tag)| {
             let ok = nonce.len() == 32 && same(tag, &self.tag("device", &[&account, nonce]));
@@ -75,7 +75,7 @@ impl Keys {
 }
 
 /// Compares two secrets in time that does not depend on where they differ.
-pub fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 

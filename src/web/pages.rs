@@ -2,13 +2,13 @@
 //! the staff member's language, the layer that decides that language and turns every
 //! `WebError` into a page in it, and how a case and a time are shown.
 
-pub mod audit;
-pub mod canned;
-pub mod case;
-pub mod dashboard;
-pub mod login;
-pub mod photo;
-pub mod queue;
+pub(crate) mod audit;
+pub(crate) mod canned;
+pub(crate) mod case;
+pub(crate) mod dashboard;
+pub(crate) mod login;
+pub(crate) mod photo;
+pub(crate) mod queue;
 
 use std::sync::Arc;
 

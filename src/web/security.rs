@@ -14,10 +14,10 @@ use super::Console;
 use super::error::WebError;
 
 /// The request headers the console reads, in bytes: far above what a browser sends it.
-pub const MAX_HEADERS: usize = 16 * 1024;
+pub(super) const MAX_HEADERS: usize = 16 * 1024;
 
 /// Adds the security headers to every answer.
-pub async fn secure_headers(State(c): State<Arc<Console>>, req: Request, next: Next) -> Response {
+pub(super) async fn secure_headers(State(c): State<Arc<Console>>, req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     let h: &mut HeaderMap = response.headers_mut();
     for (name, value) in [
@@ -43,7 +43,7 @@ pub async fn secure_headers(State(c): State<Arc<Console>>, req: Request, next: N
 /// Refuses a state-changing request unless the browser says it comes from the console's own
 /// pages: `Sec-Fetch-Site: same-origin`, or, from a browser that does not send that header,
 /// an `Origin` that is the console's own. A request with neither is refused too.
-pub async fn same_origin(State(c): State<Arc<Console>>, req: Request, next: Next) -> Response {
+pub(super) async fn same_origin(State(c): State<Arc<Console>>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
@@ -65,7 +65,7 @@ pub async fn same_origin(State(c): State<Arc<Console>>, req: Request, next: Next
 }
 
 /// Refuses requests whose headers exceed `MAX_HEADERS` bytes, with a body saying so.
-pub async fn header_limit(req: Request, next: Next) -> Response {
+pub(super) async fn header_limit(req: Request, next: Next) -> Response {
     let size: usize = req.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
     if size > MAX_HEADERS {
         return WebError::HeadersTooLarge.into_response();

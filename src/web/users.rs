@@ -8,14 +8,14 @@ use super::auth;
 use crate::store::{Role, Store};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     Add { name: String, role: String },
     Disable { name: String },
     ResetPassword { name: String },
 }
 
 /// Runs an account command; `password` for the ones that set one.
-pub async fn run(store: &Store, action: Action, password: Option<String>) -> anyhow::Result<ExitCode> {
+pub(crate) async fn run(store: &Store, action: Action, password: Option<String>) -> anyhow::Result<ExitCode> {
     let checked = |name: &str| -> anyhow::Result<String> {
         let password = password.clone().context("no password given")?;
         if let Some(why) = auth::weak_password(&password, name) {

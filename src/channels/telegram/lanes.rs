@@ -15,7 +15,7 @@ use tokio::sync::watch;
 type Work<T> = dyn Fn(i64, T) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync;
 
 /// Per-chat ordered queues with a task per busy chat.
-pub struct Lanes<T> {
+pub(super) struct Lanes<T> {
     shared: Arc<Shared<T>>,
 }
 
@@ -40,7 +40,7 @@ struct State<T> {
 
 impl<T: Send + 'static> Lanes<T> {
     /// Lanes that run `work` for each item, in order per chat.
-    pub fn new<F, Fut>(work: F) -> Lanes<T>
+    pub(super) fn new<F, Fut>(work: F) -> Lanes<T>
     where
         F: Fn(i64, T) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
@@ -56,7 +56,7 @@ impl<T: Send + 'static> Lanes<T> {
     }
 
     /// Queues an item for a chat, starting its lane if it is idle. False once closed.
-    pub fn push(&self, chat: i64, item: T) -> bool {
+    pub(super) fn push(&self, chat: i64, item: T) -> bool {
         let start = {
             let mut state = self.lock();
             if state.closed {
@@ -83,18 +83,18 @@ impl<T: Send + 'static> Lanes<T> {
     }
 
     /// Items queued and not yet started, over all chats.
-    pub fn queued(&self) -> usize {
+    pub(super) fn queued(&self) -> usize {
         self.lock().queued
     }
 
     /// Items queued for one chat and not yet started.
-    pub fn queued_for(&self, chat: i64) -> usize {
+    pub(super) fn queued_for(&self, chat: i64) -> usize {
         self.lock().queues.get(&chat).map_or(0, VecDeque::len)
     }
 
     /// Takes the items queued next for a chat, in order, while `take` accepts them (it stops at
     /// the first it refuses, which stays queued).
-    pub fn take_front_while(&self, chat: i64, mut take: impl FnMut(&T) -> bool) -> Vec<T> {
+    pub(super) fn take_front_while(&self, chat: i64, mut take: impl FnMut(&T) -> bool) -> Vec<T> {
         let mut state = self.lock();
         let mut taken = Vec::new();
         if let Some(queue) = state.queues.get_mut(&chat) {
@@ -107,7 +107,7 @@ impl<T: Send + 'static> Lanes<T> {
     }
 
     /// Drops what is queued for one chat (its current item, if any, goes on).
-    pub fn clear(&self, chat: i64) {
+    pub(super) fn clear(&self, chat: i64) {
         let mut state = self.lock();
         if let Some(queue) = state.queues.get_mut(&chat) {
             let n = queue.len();
@@ -117,7 +117,7 @@ impl<T: Send + 'static> Lanes<T> {
     }
 
     /// Takes no more items; with `drop_queued`, forgets the ones not started.
-    pub fn close(&self, drop_queued: bool) {
+    pub(super) fn close(&self, drop_queued: bool) {
         let mut state = self.lock();
         state.closed = true;
         if drop_queued {
@@ -127,7 +127,7 @@ impl<T: Send + 'static> Lanes<T> {
     }
 
     /// Waits until no lane is running.
-    pub async fn idle(&self) {
+    pub(super) async fn idle(&self) {
         let mut running = self.shared.running.subscribe();
         let _ = running.wait_for(|n| *n == 0).await;
     }

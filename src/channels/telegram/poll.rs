@@ -16,7 +16,7 @@ use super::read::chat_of;
 use crate::store::{Received, Store};
 
 /// The update kinds the bot asks for.
-pub const ALLOWED: [AllowedUpdate; 4] =
+pub(crate) const ALLOWED: [AllowedUpdate; 4] =
     [AllowedUpdate::Message, AllowedUpdate::EditedMessage, AllowedUpdate::CallbackQuery, AllowedUpdate::MyChatMember];
 /// Telegram's most per call.
 const LIMIT: u8 = 100;
@@ -28,7 +28,7 @@ const MAX_QUEUED: usize = 20_000;
 const OFFSET_KEPT_FOR: Duration = Duration::from_secs(6 * 24 * 3600);
 
 /// Where polling goes on from: one past the newest update stored, if it is recent enough.
-pub async fn first_offset(store: &Store) -> Option<i32> {
+pub(crate) async fn first_offset(store: &Store) -> Option<i32> {
     let (update_id, received_ms) = store.last_update().await.ok().flatten()?;
     let age_ms = chrono::Utc::now().timestamp_millis() - received_ms;
     (age_ms < OFFSET_KEPT_FOR.as_millis() as i64).then(|| i32::try_from(update_id + 1).ok()).flatten()
@@ -36,7 +36,7 @@ pub async fn first_offset(store: &Store) -> Option<i32> {
 
 /// Polls until `stop` turns true. Each batch is committed to the inbox before the next call;
 /// new updates go to the processor (if any), repeated ones are ignored.
-pub async fn poll(
+pub(crate) async fn poll(
     bot: Bot,
     store: Store,
     processor: Option<Processor>,
@@ -119,7 +119,7 @@ pub async fn poll(
 }
 
 /// An update as the inbox stores it.
-pub fn received(update: &Update) -> Received {
+pub(crate) fn received(update: &Update) -> Received {
     Received {
         update_id: i64::from(update.id.0),
         chat: chat_of(update).to_string(),

@@ -13,7 +13,7 @@ use crate::web::Console;
 use crate::web::error::WebError;
 use crate::web::extract::{Admin, Language};
 
-pub async fn audit(
+pub(crate) async fn audit(
     State(c): State<Arc<Console>>,
     Language(lang): Language,
     Admin(staff): Admin,

@@ -34,7 +34,7 @@ async fn show(c: &Console, lang: Lang, staff: &Staff, typed: Option<(&Fields, St
     Ok(page)
 }
 
-pub async fn page(
+pub(crate) async fn page(
     State(c): State<Arc<Console>>,
     Language(lang): Language,
     Supervisor(staff): Supervisor,
@@ -42,7 +42,7 @@ pub async fn page(
     show(&c, lang, &staff, None).await
 }
 
-pub async fn add(
+pub(crate) async fn add(
     State(c): State<Arc<Console>>,
     Language(lang): Language,
     _: Supervisor,
@@ -69,7 +69,7 @@ pub async fn add(
     Ok(Redirect::to("/canned").into_response())
 }
 
-pub async fn delete(
+pub(crate) async fn delete(
     State(c): State<Arc<Console>>,
     _: Supervisor,
     Path(id): Path<String>,

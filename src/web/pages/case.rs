@@ -31,7 +31,7 @@ struct Draft {
     error: String,
 }
 
-pub async fn page(
+pub(crate) async fn page(
     State(c): State<Arc<Console>>,
     Language(lang): Language,
     staff: Staff,
@@ -121,7 +121,7 @@ async fn show(
     Ok(page)
 }
 
-pub async fn act(
+pub(crate) async fn act(
     State(c): State<Arc<Console>>,
     Language(lang): Language,
     Path(reference): Path<String>,

@@ -36,7 +36,7 @@ fn last_days(calendar: &Calendar, now: DateTime<Utc>, n: i64) -> Vec<(String, i6
         .collect()
 }
 
-pub async fn dashboard(
+pub(crate) async fn dashboard(
     State(c): State<Arc<Console>>,
     Language(lang): Language,
     Supervisor(staff): Supervisor,

@@ -44,7 +44,7 @@ fn cookie(c: &Console, name: &'static str, value: String, max_age: Option<Durati
     cookie
 }
 
-pub async fn page(
+pub(crate) async fn page(
     State(c): State<Arc<Console>>,
     Language(lang): Language,
     staff: Result<Staff, WebError>,
@@ -73,7 +73,7 @@ fn form_page(
     Ok((jar, page).into_response())
 }
 
-pub async fn login(
+pub(crate) async fn login(
     State(c): State<Arc<Console>>,
     Language(lang): Language,
     Client(address): Client,
@@ -148,7 +148,11 @@ pub async fn login(
     Ok((jar, Redirect::to("/")).into_response())
 }
 
-pub async fn logout(State(c): State<Arc<Console>>, jar: CookieJar, posted: Posted) -> Result<Response, WebError> {
+pub(crate) async fn logout(
+    State(c): State<Arc<Console>>,
+    jar: CookieJar,
+    posted: Posted,
+) -> Result<Response, WebError> {
     c.assistant.store.end_web_session(&posted.staff.session.id).await?;
     let jar = jar.remove(cookie(&c, c.cookies.session, String::new(), None));
     Ok((jar, Redirect::to("/login")).into_response())

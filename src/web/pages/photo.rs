@@ -41,7 +41,7 @@ pub(super) fn photos_of(case: &Case, events: &[crate::staff::cases::Event]) -> V
 const MAX_PHOTO: u64 = 20 << 20;
 
 /// A case's photo, fetched from Telegram through the bot and served from this origin.
-pub async fn photo(
+pub(crate) async fn photo(
     State(c): State<Arc<Console>>,
     _staff: Staff,
     Path((reference, n)): Path<(String, usize)>,

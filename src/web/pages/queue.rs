@@ -20,9 +20,9 @@ use crate::web::extract::{Language, Staff};
 use crate::web::form::{Query, limit};
 
 /// Cases on one page of the queue.
-pub const PAGE: i64 = 50;
+pub(crate) const PAGE: i64 = 50;
 
-pub async fn queue(
+pub(crate) async fn queue(
     State(c): State<Arc<Console>>,
     Language(lang): Language,
     staff: Staff,
