@@ -1,4 +1,4 @@
-//! The assistant's parts and its words, below every channel and the staff side: `Assistant`
+//! The assistant's parts and its words, below the channels and the staff desk: `Assistant`
 //! (the flows, the text, the store and the settings a conversation needs), what it says
 //! (`said`: drafts of message ids and typed buttons, rendered once into `Outgoing`), and what
 //! a typed text may stand for besides itself (`typed`). The loop every channel shares is in
@@ -37,7 +37,7 @@ impl Assistant {
 }
 
 /// One step and its rendering, without any IO (and without the shell: no cases, no privacy
-/// commands): the benchmarks and the evaluation call it.
+/// commands): the benchmark and the understanding tests call it.
 pub fn respond(
     flows: &Flows,
     locales: &Locales,

@@ -7,7 +7,6 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::assistant::Assistant;
-
 use crate::channels::{console, telegram};
 use crate::config::{Config, Options, RawTelegram, TelegramConfig};
 use crate::engine::{Flows, load_flows};
@@ -365,21 +364,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runtime()?.block_on(run_telegram(flows, locales, &config, telegram_config, &db, web))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Staff { db, listen, plain_http } => with_assistant(&config, &db, |a| async move {
+        Command::Staff { db, listen, plain_http } => {
+            // A wrong address is refused before the database is opened.
             let listen = console_address(listen)?.unwrap_or(std::net::SocketAddr::from(([127, 0, 0, 1], 8090)));
-            let settings = crate::config::console_settings(&options, plain_http)?.with_stored_secret(&a.store).await?;
-            let mut console = crate::web::Console::new(a, settings);
-            // With the bot's token the console shows citizens' photos.
-            if let Ok(tg) = TelegramConfig::parse(RawTelegram::new(&options, None, None, None)) {
-                console = console.with_bot(telegram::bot(tg.token.expose(), tg.api_url.as_ref()));
-            }
-            let console = std::sync::Arc::new(console);
-            let (stop, stopped) = tokio::sync::watch::channel(false);
-            tokio::spawn(stop_on_signal(stop));
-            println!("staff console on http://{listen}/ (stop with Ctrl-C)");
-            crate::web::serve(console, listen, stopped).await.with_context(|| format!("listening on {listen}"))?;
-            Ok(ExitCode::SUCCESS)
-        }),
+            with_assistant(&config, &db, move |a| async move {
+                let settings =
+                    crate::config::console_settings(&options, plain_http)?.with_stored_secret(&a.store).await?;
+                let mut console = crate::web::Console::new(a, settings);
+                // With the bot's token the console shows citizens' photos.
+                if let Ok(tg) = TelegramConfig::parse(RawTelegram::new(&options, None, None, None)) {
+                    console = console.with_bot(telegram::bot(tg.token.expose(), tg.api_url.as_ref()));
+                }
+                let console = std::sync::Arc::new(console);
+                let (stop, stopped) = tokio::sync::watch::channel(false);
+                tokio::spawn(stop_on_signal(stop));
+                println!("staff console on http://{listen}/ (stop with Ctrl-C)");
+                crate::web::serve(console, listen, stopped).await.with_context(|| format!("listening on {listen}"))?;
+                Ok(ExitCode::SUCCESS)
+            })
+        }
         Command::StaffUser { db, action } => {
             let password = match &action {
                 StaffUserCommand::Add { .. } | StaffUserCommand::ResetPassword { .. } => Some(read_password()?),

@@ -23,7 +23,6 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 
 use crate::assistant::{Assistant, Outgoing};
-
 use crate::channels::console;
 use crate::engine::decide::decide;
 use crate::engine::{Flows, Intent, areas, epoch};

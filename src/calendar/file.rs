@@ -54,8 +54,9 @@ struct RawDecreed {
     source: Spanned<String>,
 }
 
-/// A bound on the holidays on fixed dates, so that a mistaken file cannot make every date a
-/// day off (the due-time arithmetic would find no working day).
+/// A bound on the holidays on fixed dates, against a mistaken file (a year has about a dozen).
+/// What guarantees that due-time arithmetic ends is its ten-year scan (`staff::hours`), since
+/// decreed days off have no bound.
 const MOST_FIXED_HOLIDAYS: usize = 40;
 
 impl Calendar {

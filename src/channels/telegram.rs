@@ -12,7 +12,8 @@
 //! handled first. What it must not do: talk in groups, or send before the turn is committed.
 //!
 //! Modules: `read` (update -> engine input), `render` (replies -> Bot API requests), `poll`,
-//! `webhook`, `process`, `send`, with `lanes` (per-chat order) and `rate` (Telegram's rates).
+//! `webhook`, `process`, `send` (with `call`: a stored request as a teloxide call), `staff` (the
+//! staff group), with `lanes` (per-chat order) and `rate` (Telegram's rates).
 //! The fake Bot API server the tests and the Telegram benchmark run against is in `devkit/`,
 //! outside the shipped binary.
 

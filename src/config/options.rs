@@ -1,8 +1,8 @@
 //! Every setting the binary reads, in one place: each is a flag of every subcommand and, where
 //! the flag is not given, its variable (clap's `env`: `SOFIA_*`, and `TELOXIDE_API_URL`). A
-//! blank variable counts as unset. Values arrive here as text;
-//! `Config` validates them and says what is wrong in the variable's name. The bot's token is
-//! the one setting with no flag: a secret never belongs in the process list.
+//! blank variable counts as unset. Values arrive here as text; `Config` validates them and
+//! says what is wrong in the variable's name. The bot's token is the one setting with no
+//! flag: a secret never belongs in the process list.
 
 /// The raw settings, from flags or the environment (see the README's configuration tables).
 #[derive(clap::Args, Clone, Default)]

@@ -2,7 +2,8 @@
 //! open, and when staff act on a case (from the Telegram staff group, the command line or the
 //! web console). Each action returns what to commit (events, case changes, transcript lines)
 //! and what to send (to the citizen, and to the case's topic in the staff group); the caller
-//! commits and sends. It reads the store, never writes it.
+//! commits and sends. It reads the store and writes one thing itself: a new case's number,
+//! taken from the store's counter before the turn commits, so the reference can be shown.
 //!
 //! What staff see of a case is in `card`; what a citizen's messages do while their case is
 //! open, in `relay`; ratings and `/cases`, in `citizen`. Messages for the citizen are drafts

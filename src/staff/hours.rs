@@ -116,7 +116,8 @@ impl WorkingHours {
         start + duration.max(Duration::zero())
     }
 
-    /// Opening and closing on a date of the calendar's time zone, as instants, if it is a working day.
+    /// Opening and closing on a date of the calendar's time zone, as instants, if it is a
+    /// working day.
     fn window(&self, calendar: &Calendar, date: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
         let at = |time| calendar.to_utc(date.and_time(time));
         self.is_working_day(calendar, date).then(|| (at(self.open), at(self.close)))

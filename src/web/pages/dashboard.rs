@@ -1,7 +1,8 @@
 //! The dashboard (supervisors): cases opened and closed per day, topic and language over the
 //! last days (30, or `?days=N` up to a year), the median time to the first staff answer, the
 //! share answered in time, the average rating, and the questions not understood most often
-//! with personal numbers masked. The store counts; this names the days in Sofia time.
+//! with personal numbers masked. The store counts; this names the days in the calendar's
+//! time zone.
 
 use std::sync::Arc;
 
